@@ -1,0 +1,73 @@
+"""All run-time settings in one place; only flows and the CLI read them (STYLE.md, convention 4)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """talentcast settings; every field can be set as TALENTCAST_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENTCAST_", extra="ignore")
+
+    home: Path = Field(REPO_ROOT / "data", description="Folder holding raw landing, warehouse and published files.")
+    snapshot_dir: Path = Field(REPO_ROOT / "data" / "snapshots", description="Bundled source snapshots (offline mode).")
+    seeds_dir: Path = Field(REPO_ROOT / "seeds", description="Versioned reference CSVs loaded into schema ref.")
+    mode: Literal["offline", "live"] = Field("offline", description="offline reads bundled snapshots; live fetches public URLs.")
+    sources: str = Field("all", description="Comma-separated source names to ingest, or 'all'.")
+    http_timeout_s: float = Field(30.0, description="Timeout of one HTTP request in live mode.")
+    http_retries: int = Field(3, description="Retries of a failed live fetch (Prefect task retries).")
+    github_token: str | None = Field(None, description="Optional GitHub token for the live posting threads (never logged).")
+
+    horizon_months: int = Field(12, description="Forecast horizon for monthly series.")
+    horizon_years: int = Field(5, description="Forecast horizon for annual series.")
+    backtest_windows: int = Field(3, description="Rolling-origin backtest windows per series.")
+    backtest_step_months: int = Field(3, description="Months between backtest cutoffs (monthly series).")
+    workers: int = Field(2, description="Processes used to fit series in parallel.")
+
+    query_timeout_s: float = Field(10.0, description="Time limit of one read-only query (seconds).")
+    query_max_rows: int = Field(10_000, description="Most rows a read-only query returns.")
+
+    cron_postings: str = Field("0 6 * * 1", description="Schedule of the postings refresh (weekly, Monday 06:00).")
+    cron_forecast: str = Field("0 7 2 * *", description="Schedule of the full pipeline (monthly, day 2 07:00).")
+    cron_education: str = Field("0 8 15 10 *", description="Schedule of the education refresh (yearly, 15 October).")
+    timezone: str = Field("UTC", description="Time zone of the cron schedules.")
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse" / "talentcast.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        return self.home / "published" / "talentcast.duckdb"
+
+    @property
+    def report_path(self) -> Path:
+        return self.home / "published" / "report.html"
+
+    def source_list(self, available: list[str]) -> list[str]:
+        """Return the configured source names, checked against the available ones."""
+        if self.sources.strip() == "all":
+            return list(available)
+        wanted = [s.strip() for s in self.sources.split(",") if s.strip()]
+        unknown = sorted(set(wanted) - set(available))
+        if unknown:
+            raise ValueError(f"TALENTCAST_SOURCES names unknown source(s) {unknown}; known: {available}")
+        return wanted
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once from the environment)."""
+    return Settings()

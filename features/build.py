@@ -1,0 +1,142 @@
+"""The SQL models in build order, each with its grain, and the runner that builds and checks them.
+
+A model is one SELECT in features/sql/<layer>/<table>.sql that builds <schema>.<table>
+(STYLE.md conventions 1-3). Run parameters reach SQL through getvariable(), set by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from core.db import build_table
+from features.redact import install_macros
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: the file features/sql/<folder>/<table>.sql builds <schema>.<table>."""
+
+    schema: str
+    table: str
+    grain: tuple[str, ...]
+    folder: str = ""
+    requires: tuple[str, ...] = ()  # raw tables a first load must have created
+
+    @property
+    def path(self) -> Path:
+        return SQL_DIR / (self.folder or self.schema) / f"{self.table}.sql"
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+
+STAGING = [
+    Model("staging", "stg_zh_postings__threads", ("issue_number",), requires=("raw.zh_postings__threads",)),
+    Model("staging", "stg_zh_postings__comments", ("comment_id",), requires=("raw.zh_postings__comments",)),
+    Model("staging", "stg_indeed__sector_postings", ("jobcountry", "sector", "date"),
+          requires=("raw.indeed__sector_postings",)),
+    Model("staging", "stg_hn__monthly_terms", ("month", "term"), requires=("raw.hn__monthly_terms",)),
+    Model("staging", "stg_oews__national", ("year", "occ_code"), requires=("raw.oews__national",)),
+    Model("staging", "stg_ipeds__completions", ("survey_year", "cipcode", "awlevel"),
+          requires=("raw.ipeds__completions",)),
+    Model("staging", "stg_ncses__graduates", ("table_id", "country", "sex", "field_path", "year"),
+          requires=("raw.ncses__graduates",)),
+    Model("staging", "stg_bls_ep__projections", ("base_year", "soc_code"), requires=("raw.bls_ep__projections",)),
+]
+FEATURES = [
+    Model("features", "int_postings__skill_matches", ("comment_id", "skill", "term")),
+    Model("features", "int_postings__tagged", ("comment_id",)),
+    Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
+    Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
+    Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
+    Model("features", "feat_employment_oews__annual", ("unique_id", "ds")),
+    Model("features", "feat_supply_ipeds__annual", ("unique_id", "ds")),
+    Model("features", "feat_supply_ncses__annual", ("unique_id", "ds")),
+    Model("features", "series", ("unique_id",)),
+    Model("features", "feat_panel", ("unique_id", "ds")),
+]
+MARTS = [
+    Model("marts", "demand_forecast", ("unique_id", "ds")),
+    Model("marts", "supply_forecast", ("unique_id", "ds")),
+    Model("marts", "model_quality", ("unique_id", "model")),
+    Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
+    Model("marts", "skill_gap", ("program_code", "region", "year")),
+    Model("marts", "data_freshness", ("source",)),
+]
+CHECKS_DIR = SQL_DIR / "checks"
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Return 'schema.table' names present in the current database."""
+    rows = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                       "WHERE database_name = current_database()").fetchall()
+    return {f"{s}.{t}" for s, t in rows}
+
+
+def grain_problems(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
+    """Return descriptions of duplicate or null grain keys in a built model (empty when clean)."""
+    cols = ", ".join(model.grain)
+    nulls = " OR ".join(f"{c} IS NULL" for c in model.grain)
+    problems = []
+    n_null = con.execute(f"SELECT count(*) FROM {model.name} WHERE {nulls}").fetchone()[0]
+    if n_null:
+        problems.append(f"{model.name}: {n_null} rows with a null in grain ({cols})")
+    dup = con.execute(f"SELECT {cols}, count(*) n FROM {model.name} GROUP BY ALL HAVING n > 1 LIMIT 3").fetchall()
+    if dup:
+        problems.append(f"{model.name}: grain ({cols}) not unique, e.g. {dup}")
+    return problems
+
+
+class ModelBuildError(RuntimeError):
+    """A model's SQL failed or its grain is not unique/non-null; the message names the model."""
+
+
+def build_models(con: duckdb.DuckDBPyConnection, models: list[Model],
+                 progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Build `models` in order and check each grain; return {'schema.table': rows} (skipped ones omitted)."""
+    install_macros(con)
+    present = existing_tables(con)
+    counts: dict[str, int] = {}
+    for model in models:
+        missing = [req for req in model.requires if req not in present]
+        if missing:
+            raise ModelBuildError(f"{model.name} needs {missing}, which no batch has loaded yet: "
+                                  "the source failed on its first load (see raw.rejects and the run summary)")
+        try:
+            counts[model.name] = build_table(con, model.schema, model.table, model.path.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise ModelBuildError(f"{model.path.relative_to(SQL_DIR)}: {exc}") from exc
+        problems = grain_problems(con, model)
+        if problems:
+            raise ModelBuildError("; ".join(problems))
+        present.add(model.name)
+        if progress:
+            progress(model.name)
+    return counts
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Run every check (a SELECT returning offending rows); return {check: offending rows} for failures."""
+    failures = {}
+    for path in sorted(CHECKS_DIR.glob("*.sql")):
+        n = con.execute(f"SELECT count(*) FROM ({path.read_text(encoding='utf-8').strip().rstrip(';')})").fetchone()[0]
+        if n:
+            failures[path.stem] = n
+    return failures
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str, int]:
+    """Load every seeds/*.csv into ref.<file stem>; return {'ref.table': rows}."""
+    counts = {}
+    for path in sorted(seeds_dir.glob("*.csv")):
+        counts[f"ref.{path.stem}"] = build_table(
+            con, "ref", path.stem,
+            f"SELECT * FROM read_csv('{path.as_posix()}', header=true, all_varchar=true)")
+    return counts

@@ -1,0 +1,22 @@
+-- grain: one row per series (unique_id) and model
+-- from: forecasts.quality joined to features.series
+-- why: the accuracy record behind every forecast: rolling-origin backtest scores per model, MASE
+--      against the stated naive scale, interval coverage, and which model was selected and why
+SELECT
+    getvariable('run_id') AS run_id,
+    q.unique_id,
+    s.label,
+    q.model,
+    q.is_selected,
+    q.mase,
+    q.smape,
+    q.wape,
+    q.bias,
+    q.coverage_80,
+    q.coverage_95,
+    q.n_windows,
+    q.horizon,
+    q.scale,
+    q.reason
+FROM forecasts.quality AS q
+JOIN features.series AS s USING (unique_id)

@@ -1,0 +1,73 @@
+"""The pipeline's forecasting step: read the panel from the warehouse, forecast, write forecasts.*"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from core.db import connect
+from forecasting.run import ForecastResult, forecast_panel
+
+FORECAST_TABLES = ("forecast", "backtest", "quality", "quality_by_horizon")
+
+
+@dataclass(frozen=True)
+class ForecastPlan:
+    """How far ahead and how deep to backtest, per frequency."""
+
+    horizon_months: int = 12
+    horizon_years: int = 5
+    backtest_windows: int = 3
+    step_months: int = 3
+    workers: int = 1
+
+    def for_freq(self, freq: str) -> tuple[int, int]:
+        """Return (horizon, step) for a frequency code."""
+        return (self.horizon_months, self.step_months) if freq == "MS" else (self.horizon_years, 1)
+
+
+def forecast_frames(panel: pd.DataFrame, series: pd.DataFrame, plan: ForecastPlan) -> ForecastResult:
+    """Return forecasts, backtests and scores for every series of `panel`, grouped by frequency."""
+    parts: list[ForecastResult] = []
+    for freq, ids in series.groupby("freq")["unique_id"]:
+        sub = panel[panel["unique_id"].isin(set(ids))]
+        if sub.empty:
+            continue
+        horizon, step = plan.for_freq(str(freq))
+        nonneg = set(series.loc[series["nonnegative"] & series["unique_id"].isin(sub["unique_id"]), "unique_id"])
+        parts.append(forecast_panel(sub, str(freq), horizon, plan.backtest_windows, step,
+                                    nonnegative=nonneg, workers=plan.workers))
+    if not parts:
+        raise ValueError("the panel has no series to forecast (features.feat_panel is empty)")
+    return ForecastResult(*(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
+                            for f in ("forecasts", "backtest", "quality", "quality_by_horizon")))
+
+
+def run_forecasts(db_path: Path, run_id: str, plan: ForecastPlan) -> dict[str, int]:
+    """Forecast features.feat_panel into forecasts.{forecast, backtest, quality, quality_by_horizon}.
+
+    Returns {'forecasts.<table>': rows}. Each table carries run_id.
+    """
+    con = connect(db_path)
+    try:
+        panel = con.sql("SELECT unique_id, ds::TIMESTAMP AS ds, y FROM features.feat_panel ORDER BY ALL").df()
+        series = con.sql("SELECT unique_id, freq, nonnegative FROM features.series "
+                         "WHERE unique_id IN (SELECT unique_id FROM features.feat_panel)").df()
+        series["nonnegative"] = series["nonnegative"].astype(bool)
+        result = forecast_frames(panel, series, plan)
+        counts = {}
+        for name, frame in zip(FORECAST_TABLES, (result.forecasts, result.backtest, result.quality,
+                                                 result.quality_by_horizon), strict=True):
+            frame = frame.copy()
+            frame.insert(0, "run_id", run_id)
+            con.register("_frame", frame)
+            date_cols = [c for c in ("ds", "cutoff") if c in frame.columns]
+            select = ", ".join(f'"{c}"::DATE AS "{c}"' if c in date_cols else f'"{c}"' for c in frame.columns)
+            con.execute(f"CREATE OR REPLACE TABLE forecasts.{name} AS SELECT {select} FROM _frame")
+            con.unregister("_frame")
+            counts[f"forecasts.{name}"] = len(frame)
+        return counts
+    finally:
+        con.close()

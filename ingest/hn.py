@@ -1,0 +1,119 @@
+"""Hacker News "Who is hiring?" monthly threads: comment and keyword counts (hiringtrends, MIT)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ingest.base import Parsed, Reject, SourceFormatError
+from ingest.http import get
+
+ALGOLIA = "https://hn.algolia.com/api/v1"
+MONTHS = {m: i for i, m in enumerate(
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+LABEL = re.compile(r"([A-Z][a-z]{2})(\d{2})")
+COLUMNS = ["month_label", "month", "num_comments", "points", "term", "full_term", "count", "percentage", "rank"]
+
+
+def parse_month_label(label: str) -> date | None:
+    """Return the first day of the month for labels like 'May24' (2000s), else None."""
+    match = LABEL.fullmatch(label or "")
+    if not match or match.group(1) not in MONTHS:
+        return None
+    return date(2000 + int(match.group(2)), MONTHS[match.group(1)], 1)
+
+
+def _open_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise SourceFormatError(path, f"corrupt gzip: {exc}") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+class HnWhoIsHiring:
+    """Connector for monthly HN hiring-thread term counts; live mode returns posting-level comments too."""
+
+    name = "hn"
+    title = 'Hacker News "Who is hiring?" monthly term counts'
+    url = "https://github.com/ryanwi/hiringtrends"
+    licence = "MIT (hiringtrends by Ryan Williams); HN comments via the HN Algolia API"
+    cadence = "weekly"
+
+    def snapshot_files(self, snapshot_dir: Path) -> list[Path]:
+        """Return the bundled monthly term-count file."""
+        return sorted((snapshot_dir / self.name).glob("hn_whoishiring_monthly_terms.json*"))
+
+    def fetch_live(self, dest: Path, timeout_s: float) -> list[Path]:
+        """Fetch the latest 'Who is hiring?' threads and their top-level comments (postings) as JSONL."""
+        stories = get(f"{ALGOLIA}/search_by_date", timeout_s, params={
+            "tags": "story,author_whoishiring", "query": "Who is hiring", "hitsPerPage": 12}).json()["hits"]
+        path = dest / "hn_whoishiring_postings.jsonl"
+        fetched_at = datetime.now(timezone.utc).isoformat()
+        with path.open("w", encoding="utf-8") as fh:
+            for story in stories:
+                item = get(f"{ALGOLIA}/items/{story['objectID']}", timeout_s).json()
+                for child in item.get("children", []):
+                    if child.get("text"):
+                        fh.write(json.dumps({"thread_id": item["id"], "thread_title": item.get("title"),
+                                             "comment_id": child["id"], "created_at": child.get("created_at"),
+                                             "text": child["text"], "fetched_at": fetched_at},
+                                            ensure_ascii=False) + "\n")
+        return [path]
+
+    def parse(self, files: list[Path]) -> Parsed:
+        """Return raw table 'monthly_terms': one row per month and term."""
+        out, rows = Parsed(), []
+        for path in files:
+            if path.name.endswith(".jsonl"):
+                continue  # posting-level live payload: tagged by the postings pipeline (issue 3)
+            try:
+                doc = json.loads(_open_text(path))
+            except json.JSONDecodeError as exc:
+                out.rejects.append(Reject(self.name, path.name, None,
+                                          f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"))
+                continue
+            except SourceFormatError as exc:
+                out.rejects.append(Reject(self.name, path.name, None, exc.problem))
+                continue
+            if not isinstance(doc, list):
+                out.rejects.append(Reject(self.name, path.name, None, "expected a JSON list of months"))
+                continue
+            for i, month in enumerate(doc):
+                rows += self._month_rows(path, i, month, out)
+        out.tables["monthly_terms"] = pd.DataFrame(rows, columns=COLUMNS)
+        return out
+
+    def _month_rows(self, path: Path, i: int, month: object, out: Parsed) -> list[tuple]:
+        record = f"[{i}]"
+        if not isinstance(month, dict) or not isinstance(month.get("terms"), dict):
+            out.rejects.append(Reject(self.name, path.name, record, "month entry without a 'terms' object"))
+            return []
+        ds = parse_month_label(str(month.get("month")))
+        if ds is None:
+            out.rejects.append(Reject(self.name, path.name, record, f"unparseable month {month.get('month')!r}"))
+            return []
+        n = month.get("num_comments")
+        if not isinstance(n, int) or n < 0:
+            out.rejects.append(Reject(self.name, path.name, record, f"bad num_comments {n!r}"))
+            return []
+        rows = []
+        for term, stats in month["terms"].items():
+            count = stats.get("count") if isinstance(stats, dict) else None
+            if not isinstance(count, int) or count < 0:
+                out.rejects.append(Reject(self.name, path.name, f"{record}.terms[{term!r}]",
+                                          f"bad count {count!r}"))
+                continue
+            rows.append((month["month"], ds, n, month.get("points"), term, stats.get("full_term"), count,
+                         stats.get("percentage"), stats.get("rank")))
+        return rows
