@@ -10,4 +10,6 @@ SELECT
     suppressed,
     _batch_id AS batch_id
 FROM raw.oews__national
-QUALIFY row_number() OVER (PARTITION BY year, occ_code ORDER BY _fetched_at DESC, _batch_id DESC) = 1
+-- BLS lists some codes twice (broad and detailed) in 2017-2022: keep the detailed row
+QUALIFY row_number() OVER (PARTITION BY year, occ_code
+                           ORDER BY _fetched_at DESC, _batch_id DESC, (o_group = 'detailed') DESC NULLS LAST) = 1

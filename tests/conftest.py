@@ -1,0 +1,32 @@
+"""Test setup: environment before anything imports prefect or numpy; shared real fixtures."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# TOOLCHAIN.md: set these before prefect/numpy are imported.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="talentcast-prefect-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A real, temporary Prefect API for the whole session (started once: ~20-30 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def postings_fixtures() -> Path:
+    """Folder of small files cut from the real postings sources."""
+    return FIXTURES / "postings"
