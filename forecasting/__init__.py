@@ -1,0 +1,24 @@
+"""Forecasting engine: long panel (unique_id, ds, y) in, long frames (unique_id, ds, model, y_hat, intervals) out.
+
+Layers: panel (contract and checks) -> models (sklearn-style estimators) + registry -> backtest
+(statsforecast-style windows) -> metrics -> select -> run (forecast_panel, the one entry point).
+"""
+
+from forecasting.backtest import cross_validation
+from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.panel import future_dates, validate_panel
+from forecasting.registry import MODEL_REGISTRY
+from forecasting.run import ForecastResult, forecast_panel
+from forecasting.select import select_models
+
+__all__ = [
+    "MODEL_REGISTRY",
+    "ForecastResult",
+    "cross_validation",
+    "evaluate",
+    "evaluate_by_horizon",
+    "forecast_panel",
+    "future_dates",
+    "select_models",
+    "validate_panel",
+]

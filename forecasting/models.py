@@ -1,0 +1,231 @@
+"""Single-series forecasters that follow scikit-learn's estimator rules: fit(y) -> self, predict(h) -> frame.
+
+predict returns h rows with y_hat and lo_<level>/hi_<level> for each level. Baseline intervals use the
+in-sample one-step residuals and the scalings of Hyndman & Athanasopoulos, FPP3 section 5.5.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+
+def interval_columns(levels: Sequence[int]) -> list[str]:
+    """Return the output column names for these levels: y_hat, lo_80, hi_80, lo_95, hi_95, ..."""
+    cols = ["y_hat"]
+    for level in levels:
+        cols += [f"lo_{level}", f"hi_{level}"]
+    return cols
+
+
+def normal_intervals(mean: np.ndarray, sd: np.ndarray, levels: Sequence[int]) -> pd.DataFrame:
+    """Return y_hat and symmetric normal intervals, one row per horizon step."""
+    out = {"y_hat": np.asarray(mean, dtype=float)}
+    for level in levels:
+        _check_level(level)
+        z = norm.ppf(0.5 + level / 200.0)
+        out[f"lo_{level}"] = out["y_hat"] - z * sd
+        out[f"hi_{level}"] = out["y_hat"] + z * sd
+    return pd.DataFrame(out, columns=interval_columns(levels))
+
+
+def _check_level(level: int) -> None:
+    if not 0 < level < 100:
+        raise ValueError(f"interval level must be between 0 and 100 (exclusive), got {level}")
+
+
+def _as_series(y: np.ndarray) -> np.ndarray:
+    arr = np.asarray(y, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"y must be a non-empty 1-d array, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError("y contains NaN or infinite values")
+    return arr
+
+
+def _check_h(h: int) -> None:
+    if int(h) != h or h < 1:
+        raise ValueError(f"horizon h must be a positive integer, got {h!r}")
+
+
+def _rms(residuals: np.ndarray) -> float:
+    # RMS of the one-step residuals (statsforecast's convention); undefined without residuals.
+    return float(np.sqrt(np.mean(residuals**2))) if residuals.size else float("nan")
+
+
+class Forecaster(BaseEstimator):
+    """Base class: subclasses store parameters in __init__ and implement fit and predict."""
+
+    def fit(self, y: np.ndarray) -> Forecaster:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:  # pragma: no cover
+        raise NotImplementedError
+
+
+class Naive(Forecaster):
+    """Last value carried forward; sd_h = sigma * sqrt(h)."""
+
+    def fit(self, y: np.ndarray) -> Naive:
+        arr = _as_series(y)
+        self.last_ = float(arr[-1])
+        self.sigma_ = _rms(np.diff(arr))
+        self.n_obs_ = arr.size
+        return self
+
+    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
+        check_is_fitted(self, "last_")
+        _check_h(h)
+        steps = np.arange(1, h + 1)
+        return normal_intervals(np.full(h, self.last_), self.sigma_ * np.sqrt(steps), levels)
+
+
+class SeasonalNaive(Forecaster):
+    """Value of the same season last year; sd_h = sigma * sqrt(floor((h-1)/m) + 1).
+
+    Falls back to Naive (fallback_ = 'naive') when the series has fewer than two seasons.
+    """
+
+    def __init__(self, season_length: int = 12):
+        self.season_length = season_length
+
+    def fit(self, y: np.ndarray) -> SeasonalNaive:
+        arr = _as_series(y)
+        m = int(self.season_length)
+        if m < 1:
+            raise ValueError(f"season_length must be >= 1, got {self.season_length}")
+        if arr.size < 2 * m:
+            m = 1
+        self.fallback_ = "naive" if m != int(self.season_length) else None
+        self.season_length_ = m
+        self.last_season_ = arr[-m:].copy()
+        self.sigma_ = _rms(arr[m:] - arr[:-m])
+        self.n_obs_ = arr.size
+        return self
+
+    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
+        check_is_fitted(self, "last_season_")
+        _check_h(h)
+        m = self.season_length_
+        steps = np.arange(1, h + 1)
+        mean = self.last_season_[(steps - 1) % m]
+        return normal_intervals(mean, self.sigma_ * np.sqrt((steps - 1) // m + 1), levels)
+
+
+class Drift(Forecaster):
+    """Line through the first and last points; sd_h = sigma * sqrt(h * (1 + h / (T - 1))) (FPP3 5.5)."""
+
+    def fit(self, y: np.ndarray) -> Drift:
+        arr = _as_series(y)
+        self.last_ = float(arr[-1])
+        self.n_obs_ = arr.size
+        diffs = np.diff(arr)
+        self.slope_ = float(diffs.mean()) if diffs.size else 0.0
+        self.sigma_ = _rms(diffs - self.slope_)
+        return self
+
+    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
+        check_is_fitted(self, "slope_")
+        _check_h(h)
+        steps = np.arange(1, h + 1)
+        n_diffs = max(self.n_obs_ - 1, 1)
+        sd = self.sigma_ * np.sqrt(steps * (1 + steps / n_diffs))
+        return normal_intervals(self.last_ + self.slope_ * steps, sd, levels)
+
+
+class ETS(Forecaster):
+    """Additive-error ETS from statsmodels (ETSModel), with exact prediction intervals.
+
+    If the series is too short for the requested spec (forecast::ets rule: n > parameters + 4), or the
+    fit raises, does not converge or forecasts non-finite values, the next simpler spec is tried:
+    requested -> non-seasonal -> undamped trend -> no trend (simple exponential smoothing) -> Naive.
+    spec_ records the spec used (e.g. 'AAdN') and fallback_ why it differs from the request (or None).
+    """
+
+    def __init__(self, trend: str | None = "add", damped_trend: bool = True, seasonal: str | None = None,
+                 season_length: int = 12):
+        self.trend = trend
+        self.damped_trend = damped_trend
+        self.seasonal = seasonal
+        self.season_length = season_length
+
+    def _specs(self) -> list[tuple[str | None, bool, str | None]]:
+        chain = [(self.trend, bool(self.damped_trend and self.trend), self.seasonal)]
+        for spec in [(self.trend, bool(self.damped_trend and self.trend), None), (self.trend, False, None),
+                     (None, False, None)]:
+            if spec not in chain:
+                chain.append(spec)
+        return chain
+
+    def _n_params(self, trend: str | None, damped: bool, seasonal: str | None) -> int:
+        # alpha + l0; beta + b0; phi; gamma + (m - 1) free seasonal states.
+        return 2 + (2 if trend else 0) + (1 if damped else 0) + (int(self.season_length) if seasonal else 0)
+
+    def fit(self, y: np.ndarray) -> ETS:
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        arr = _as_series(y)
+        for param in ("trend", "seasonal"):
+            if getattr(self, param) not in (None, "add"):
+                # Exact intervals exist only for additive components (statsmodels ETS PredictionResults).
+                raise ValueError(f"ETS {param} must be None or 'add', got {getattr(self, param)!r}")
+        self.n_obs_ = arr.size
+        reasons: list[str] = []
+        for trend, damped, seasonal in self._specs():
+            name = _spec_name(trend, damped, seasonal)
+            if arr.size <= self._n_params(trend, damped, seasonal) + 4 or (
+                    seasonal and arr.size < 2 * int(self.season_length)):
+                reasons.append(f"{name}: {arr.size} points too few")
+                continue
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    result = ETSModel(
+                        pd.Series(arr), error="add", trend=trend, damped_trend=damped, seasonal=seasonal,
+                        seasonal_periods=int(self.season_length) if seasonal else None,
+                    ).fit(disp=False)
+                    check = result.forecast(1)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                reasons.append(f"{name}: {type(exc).__name__}")
+                continue
+            converged = bool(getattr(result, "mle_retvals", {}).get("converged", True))
+            if not converged or any("Convergence" in type(w.message).__name__ for w in caught):
+                reasons.append(f"{name}: did not converge")
+                continue
+            if not np.isfinite(np.asarray(check)).all():
+                reasons.append(f"{name}: non-finite forecast")
+                continue
+            self.result_, self.spec_ = result, name
+            self.fallback_ = "; ".join(reasons) or None
+            return self
+        self.result_, self.spec_ = Naive().fit(arr), "naive"
+        self.fallback_ = "; ".join(reasons + ["naive used"])
+        return self
+
+    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
+        check_is_fitted(self, "result_")
+        _check_h(h)
+        if isinstance(self.result_, Naive):
+            return self.result_.predict(h, levels)
+        out: dict[str, np.ndarray] = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pred = self.result_.get_prediction(start=self.n_obs_, end=self.n_obs_ + h - 1)
+            out["y_hat"] = np.asarray(pred.predicted_mean, dtype=float)
+            for level in levels:
+                _check_level(level)
+                frame = pred.summary_frame(alpha=1 - level / 100.0)
+                out[f"lo_{level}"] = frame["pi_lower"].to_numpy(dtype=float)
+                out[f"hi_{level}"] = frame["pi_upper"].to_numpy(dtype=float)
+        return pd.DataFrame(out, columns=interval_columns(levels))
+
+
+def _spec_name(trend: str | None, damped: bool, seasonal: str | None) -> str:
+    """Return the ETS taxonomy name with additive error, e.g. 'AAdN'."""
+    return "A" + ("A" + ("d" if damped else "") if trend else "N") + ("A" if seasonal else "N")

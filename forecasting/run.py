@@ -1,0 +1,186 @@
+"""Forecast a whole panel: backtest every model, score it, pick a model per series, forecast ahead.
+
+Parallelism: workers > 1 sends batches of series (never single ones) to a process pool started by a
+forkserver (spawn where there is none): safe when the caller runs threads (Prefect, Dask), and the
+~2 s import of pandas/sklearn/statsmodels is paid once by the server, not by every worker. As with
+any spawn-style pool, a calling script needs the `if __name__ == "__main__":` guard.
+Each worker limits BLAS/OpenMP to one thread (TOOLCHAIN.md: threaded BLAS made small fits 4-5x
+slower). The calling process should also export OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1 before
+numpy is first imported; in-process runs (workers=1) are limited with threadpoolctl, so both paths
+do the same arithmetic and return identical frames.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from multiprocessing import get_all_start_methods, get_context
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from threadpoolctl import threadpool_limits
+
+from forecasting.backtest import cross_validation
+from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.models import interval_columns
+from forecasting.panel import (check_regular, future_dates, iter_series, min_train_length, season_length,
+                               validate_panel)
+from forecasting.registry import BASELINE, DEFAULT_MODELS, build_models
+from forecasting.select import select_models
+
+# Batches per worker: enough to even out long and short series, few enough to keep overhead low.
+BATCHES_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """Long frames of one run: forecasts (incl. model='selected'), backtest, quality, quality_by_horizon."""
+
+    forecasts: pd.DataFrame
+    backtest: pd.DataFrame
+    quality: pd.DataFrame
+    quality_by_horizon: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Job:
+    freq: str
+    horizon: int
+    backtest_windows: int
+    step: int
+    models: tuple[str, ...]
+    levels: tuple[int, ...]
+
+
+def _pool_context():
+    if "forkserver" not in get_all_start_methods():
+        return get_context("spawn")
+    ctx = get_context("forkserver")
+    # Ignored if the server already runs; then workers import these themselves on first use.
+    ctx.set_forkserver_preload(["forecasting.run", "statsmodels.tsa.exponential_smoothing.ets"])
+    return ctx
+
+
+def _init_worker() -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
+    # numpy is already imported when the initializer runs, so the env vars alone come too late.
+    threadpool_limits(limits=1)
+
+
+def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (forecasts, backtest) for a validated batch of series."""
+    models = build_models(list(job.models), job.freq)
+    need = min_train_length(job.freq)
+    sizes = panel.groupby("unique_id", sort=True).size()
+    # The backtest horizon shrinks to what each series allows (e.g. 5 annual points -> h = 1).
+    bt_h = np.minimum(job.horizon, sizes - need)
+    backtests = []
+    for h in sorted(set(bt_h[bt_h >= 1].tolist())):
+        ids = bt_h.index[bt_h == h]
+        backtests.append(cross_validation(panel[panel["unique_id"].isin(ids)], models, int(h),
+                                          job.backtest_windows, job.step, job.freq, job.levels, need))
+
+    value_cols = interval_columns(job.levels)
+    rows, values = [], []
+    for uid, ds, y in iter_series(panel):
+        dates = future_dates(ds[-1], job.horizon, job.freq)
+        for name, estimator in models.items():
+            values.append(clone(estimator).fit(y).predict(job.horizon, levels=job.levels)[value_cols].to_numpy())
+            rows.append(pd.DataFrame({"unique_id": uid, "ds": dates, "model": name}))
+    forecasts = pd.concat(rows, ignore_index=True)
+    forecasts["ds"] = forecasts["ds"].astype(panel["ds"].dtype)
+    forecasts[value_cols] = np.vstack(values)
+    backtest = (pd.concat(backtests, ignore_index=True) if backtests else
+                cross_validation(panel.iloc[:0], models, 1, 1, 1, job.freq, job.levels))
+    return forecasts, backtest
+
+
+def _batches(panel: pd.DataFrame, n_batches: int) -> list[pd.DataFrame]:
+    uids = panel["unique_id"].unique()
+    groups = np.array_split(np.arange(len(uids)), max(1, min(n_batches, len(uids))))
+    return [panel[panel["unique_id"].isin(uids[g])] for g in groups if len(g)]
+
+
+def _clip(frame: pd.DataFrame, ids: set[str] | None, levels: Sequence[int]) -> pd.DataFrame:
+    cols = interval_columns(levels)
+    mask = np.ones(len(frame), bool) if ids is None else frame["unique_id"].isin(ids).to_numpy()
+    frame.loc[mask, cols] = frame.loc[mask, cols].clip(lower=0.0)
+    return frame
+
+
+def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_windows: int, step: int,
+                   models: list[str] | None = None, nonnegative: bool | set[str] = False, workers: int = 1,
+                   levels: Sequence[int] = (80, 95)) -> ForecastResult:
+    """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
+
+    The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
+    unless another model has a strictly lower backtest MASE. nonnegative=True clips every series at 0,
+    a set clips only those unique_ids (count series).
+    """
+    panel = validate_panel(panel)
+    check_regular(panel, freq)
+    if int(horizon) != horizon or horizon < 1:
+        raise ValueError(f"horizon must be a positive integer, got {horizon!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    baseline = BASELINE[freq]
+    names = list(dict.fromkeys([baseline, *(DEFAULT_MODELS[freq] if models is None else models)]))
+    build_models(names, freq)  # fail fast on unknown names, before any process starts
+    clip_ids: set[str] | None = None
+    if isinstance(nonnegative, set | frozenset):
+        clip_ids = {str(i) for i in nonnegative}
+        unknown = sorted(clip_ids - set(panel["unique_id"]))
+        if unknown:
+            raise ValueError(f"nonnegative names unique_id(s) not in the panel: {unknown[:10]}")
+    job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels))
+
+    if workers == 1 or panel["unique_id"].nunique() < 2:
+        with threadpool_limits(limits=1):
+            parts = [_forecast_batch(panel, job)]
+    else:
+        batches = _batches(panel, workers * BATCHES_PER_WORKER)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                 initializer=_init_worker) as pool:
+            parts = list(pool.map(_forecast_batch, batches, repeat(job)))
+    forecasts = pd.concat([p[0] for p in parts], ignore_index=True)
+    backtest = pd.concat([p[1] for p in parts], ignore_index=True)
+    if nonnegative is True or clip_ids:
+        forecasts = _clip(forecasts, clip_ids, levels)
+        backtest = _clip(backtest, clip_ids, levels)
+    forecasts = forecasts.sort_values(["unique_id", "model", "ds"], kind="mergesort", ignore_index=True)
+    backtest = backtest.sort_values(["unique_id", "model", "cutoff", "ds"], kind="mergesort", ignore_index=True)
+
+    m = season_length(freq)
+    quality = _with_unscored(evaluate(backtest, panel, m), panel, names)
+    chosen = select_models(quality, baseline, series=panel["unique_id"].unique())
+    pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
+    quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)
+    quality["reason"] = quality["unique_id"].map(dict(zip(chosen["unique_id"], chosen["reason"], strict=True)))
+    by_h = evaluate_by_horizon(backtest, panel, m)
+    by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
+
+    selected = forecasts[forecasts["model"] == forecasts["unique_id"].map(pick)].copy()
+    selected["selected_model"] = selected["model"]
+    selected["model"] = "selected"
+    forecasts["selected_model"] = pd.Series(pd.NA, index=forecasts.index, dtype="str")
+    forecasts = pd.concat([forecasts, selected], ignore_index=True).sort_values(
+        ["unique_id", "model", "ds"], kind="mergesort", ignore_index=True)
+    return ForecastResult(forecasts=forecasts, backtest=backtest, quality=quality, quality_by_horizon=by_h)
+
+
+def _with_unscored(quality: pd.DataFrame, panel: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Add NaN-score rows (n_windows = 0) for series too short to backtest, so every series is reported."""
+    missing = sorted(set(panel["unique_id"]) - set(quality["unique_id"]))
+    if not missing:
+        return quality.astype({"horizon": "Int64"})
+    extra = pd.DataFrame([(u, n) for u in missing for n in names], columns=["unique_id", "model"])
+    extra["n_windows"] = 0
+    extra = extra.reindex(columns=quality.columns).astype(quality.dtypes.to_dict() | {"horizon": "Int64"})
+    out = pd.concat([quality.astype({"horizon": "Int64"}), extra], ignore_index=True) if len(quality) else extra
+    return out.sort_values(["unique_id", "model"], kind="mergesort", ignore_index=True)

@@ -1,0 +1,93 @@
+"""Metrics and selection on hand-written rows with exact expected numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.select import select_models
+
+Y = pd.Timestamp
+
+
+def _panel() -> pd.DataFrame:
+    a = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2020-01-01", periods=6, freq="YS"),
+                      "y": [10.0, 12.0, 11.0, 13.0, 14.0, 12.0]})
+    b = pd.DataFrame({"unique_id": "b", "ds": pd.date_range("2020-01-01", periods=6, freq="YS"),
+                      "y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0]})
+    return pd.concat([a, b], ignore_index=True)
+
+
+def _cv() -> pd.DataFrame:
+    cols = ["unique_id", "cutoff", "ds", "y", "model", "y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]
+    rows = [
+        ("a", Y("2022-01-01"), Y("2023-01-01"), 13.0, "m", 11.0, 10.0, 13.0, 9.0, 14.0),   # e = -2, in both
+        ("a", Y("2022-01-01"), Y("2024-01-01"), 14.0, "m", 11.0, 10.0, 13.0, 9.0, 14.0),   # e = -3, 95 only (edge)
+        ("a", Y("2023-01-01"), Y("2024-01-01"), 14.0, "m", 13.0, 12.0, 14.0, 11.0, 16.0),  # e = -1, 80 on the edge
+        ("a", Y("2023-01-01"), Y("2025-01-01"), 12.0, "m", 15.0, 11.0, 17.0, 10.0, 18.0),  # e = +3, in both
+        ("b", Y("2024-01-01"), Y("2025-01-01"), 6.0, "m", 5.0, 6.5, 7.0, 4.0, 8.0),        # e = -1, 95 only
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_evaluate_exact_numbers():
+    q = evaluate(_cv(), _panel(), season_length=2).set_index("unique_id")
+    a = q.loc["a"]
+    # training up to the first cutoff (2022) is 10, 12, 11: under 2 seasons, so naive MAE = (2 + 1) / 2
+    assert a["scale"] == "naive" and a["scale_mae"] == pytest.approx(1.5)
+    assert a["mase"] == pytest.approx(2.25 / 1.5)
+    assert a["smape"] == pytest.approx(50 * (2 / 24 + 3 / 25 + 1 / 27 + 3 / 27))
+    assert a["wape"] == pytest.approx(9 / 53)
+    assert a["bias"] == pytest.approx(-0.75)
+    assert a["coverage_80"] == pytest.approx(0.75) and a["coverage_95"] == pytest.approx(1.0)
+    assert a["n_windows"] == 2 and a["horizon"] == 2
+    b = q.loc["b"]
+    # training 1, 3, 2, 5, 4 holds 2 seasons: seasonal-naive MAE of 1, 2, 2 = 5/3
+    assert b["scale"] == "seasonal_naive" and b["mase"] == pytest.approx(1 / (5 / 3))
+    assert b["coverage_80"] == 0.0 and b["coverage_95"] == 1.0
+
+
+def test_evaluate_by_horizon_exact_numbers():
+    q = evaluate_by_horizon(_cv(), _panel(), season_length=2)
+    a = q[q["unique_id"] == "a"].set_index("step")
+    assert a.index.tolist() == [1, 2]
+    assert a.loc[1, "mase"] == pytest.approx(1.5 / 1.5) and a.loc[2, "mase"] == pytest.approx(3 / 1.5)
+    assert a.loc[1, "bias"] == pytest.approx(-1.5) and a.loc[2, "bias"] == pytest.approx(0.0)
+    assert a.loc[2, "n_windows"] == 2
+
+
+def test_smape_of_zero_forecast_of_zero_is_zero_and_flat_scale_is_nan():
+    panel = pd.DataFrame({"unique_id": "z", "ds": pd.date_range("2020-01-01", periods=4, freq="YS"),
+                          "y": [0.0, 0.0, 0.0, 0.0]})
+    cv = pd.DataFrame({"unique_id": ["z"], "cutoff": [Y("2022-01-01")], "ds": [Y("2023-01-01")], "y": [0.0],
+                       "model": ["naive"], "y_hat": [0.0], "lo_80": [np.nan], "hi_80": [np.nan]})
+    q = evaluate(cv, panel, season_length=1).iloc[0]
+    assert q["smape"] == 0.0 and np.isnan(q["mase"]) and np.isnan(q["wape"]) and np.isnan(q["coverage_80"])
+
+
+def _quality(rows):
+    return pd.DataFrame(rows, columns=["unique_id", "model", "mase", "n_windows"])
+
+
+def test_select_prefers_strictly_better_model_and_keeps_baseline_otherwise():
+    q = _quality([
+        ("a", "seasonal_naive", 1.10, 3), ("a", "ets", 0.82, 3), ("a", "naive", 0.95, 3),
+        ("b", "seasonal_naive", 1.0, 3), ("b", "ets", 1.0, 3),
+        ("c", "seasonal_naive", np.nan, 2), ("c", "ets", 0.5, 2),
+        ("d", "seasonal_naive", 0.9, 1), ("d", "ets", 1.2, 1),
+    ])
+    pick = select_models(q, "seasonal_naive", series=["a", "b", "c", "d", "e"]).set_index("unique_id")
+    assert pick["model"].to_dict() == {"a": "ets", "b": "seasonal_naive", "c": "seasonal_naive",
+                                       "d": "seasonal_naive", "e": "seasonal_naive"}
+    assert pick.loc["a", "reason"] == "ets: MASE 0.82 vs seasonal_naive 1.10 on 3 windows"
+    assert pick.loc["b", "reason"] == "ets tied seasonal_naive (MASE 1.00 on 3 windows): seasonal_naive kept"
+    assert pick.loc["c", "reason"].startswith("MASE undefined for seasonal_naive")
+    assert pick.loc["d", "reason"] == "no model beat seasonal_naive: best other ets MASE 1.20 vs 0.90 on 1 window"
+    assert pick.loc["e", "reason"] == "too short to backtest: seasonal_naive kept"
+
+
+def test_select_treats_float_noise_as_a_tie():
+    q = _quality([("a", "naive", 0.1 + 0.2, 1), ("a", "ets", 0.3, 1)])
+    assert select_models(q, "naive")["model"].tolist() == ["naive"]

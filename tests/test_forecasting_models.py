@@ -1,0 +1,118 @@
+"""Forecasters follow sklearn's estimator rules and give exact baseline forecasts and intervals."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from forecasting.models import ETS, Drift, Naive, SeasonalNaive
+from forecasting.registry import MODEL_REGISTRY, build_models
+
+Z80, Z95 = norm.ppf(0.9), norm.ppf(0.975)
+TREND = 50 + 0.8 * np.arange(60) + np.random.default_rng(3).normal(0, 2, 60)
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_REGISTRY))
+def test_registry_models_follow_sklearn_rules(name):
+    model = MODEL_REGISTRY[name](12)
+    params = model.get_params()
+    twin = clone(model)
+    assert twin is not model and twin.get_params() == params
+    with pytest.raises(NotFittedError):
+        model.predict(3)
+    before = set(vars(model))
+    assert model.fit(TREND) is model
+    learned = set(vars(model)) - before
+    assert learned and all(a.endswith("_") and not a.startswith("_") for a in learned)
+    assert model.get_params() == params  # fit never rewrites parameters
+    with pytest.raises(NotFittedError):
+        clone(model).predict(3)  # a clone drops what was learned
+    fc = model.predict(4)
+    assert list(fc.columns) == ["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"] and len(fc) == 4
+
+
+def test_naive_exact_forecast_and_sqrt_h_intervals():
+    fc = Naive().fit(np.array([1.0, 2.0, 4.0, 7.0])).predict(3)
+    sigma = np.sqrt((1 + 4 + 9) / 3)  # RMS of one-step residuals 1, 2, 3
+    np.testing.assert_allclose(fc["y_hat"], [7, 7, 7])
+    np.testing.assert_allclose(fc["hi_95"] - fc["y_hat"], Z95 * sigma * np.sqrt([1, 2, 3]))
+    np.testing.assert_allclose(fc["y_hat"] - fc["lo_80"], Z80 * sigma * np.sqrt([1, 2, 3]))
+
+
+def test_seasonal_naive_exact_forecast_and_seasonal_scaling():
+    y = np.array([1.0, 2.0, 3.0, 5.0, 4.0, 6.0])
+    model = SeasonalNaive(season_length=2).fit(y)
+    fc = model.predict(5)
+    sigma = np.sqrt((4 + 9 + 1 + 1) / 4)  # y[t] - y[t-2] = 2, 3, 1, 1
+    assert model.fallback_ is None and model.season_length_ == 2
+    np.testing.assert_allclose(fc["y_hat"], [4, 6, 4, 6, 4])
+    np.testing.assert_allclose(fc["hi_95"] - fc["y_hat"], Z95 * sigma * np.sqrt([1, 1, 2, 2, 3]))
+
+
+def test_seasonal_naive_falls_back_to_naive_below_two_seasons():
+    y = np.arange(20, dtype=float) ** 1.5
+    model = SeasonalNaive(season_length=12).fit(y)
+    assert model.fallback_ == "naive" and model.season_length_ == 1
+    assert model.get_params() == {"season_length": 12}
+    np.testing.assert_allclose(model.predict(3).to_numpy(), Naive().fit(y).predict(3).to_numpy())
+
+
+def test_drift_exact_forecast_and_intervals():
+    fc = Drift().fit(np.array([1.0, 3.0, 4.0, 8.0])).predict(2)
+    slope = 7 / 3
+    sigma = np.sqrt(((1 / 3) ** 2 + (4 / 3) ** 2 + (5 / 3) ** 2) / 3)  # diffs 2, 1, 4 minus the slope
+    np.testing.assert_allclose(fc["y_hat"], [8 + slope, 8 + 2 * slope])
+    h = np.array([1, 2])
+    np.testing.assert_allclose(fc["hi_80"] - fc["y_hat"], Z80 * sigma * np.sqrt(h * (1 + h / 3)))
+
+
+def test_custom_levels_name_the_columns():
+    fc = Naive().fit(np.array([1.0, 2.0, 3.0])).predict(2, levels=(50,))
+    assert list(fc.columns) == ["y_hat", "lo_50", "hi_50"]
+    with pytest.raises(ValueError, match="level"):
+        Naive().fit(np.array([1.0, 2.0])).predict(2, levels=(100,))
+
+
+def test_single_point_series_has_undefined_intervals():
+    fc = Naive().fit(np.array([5.0])).predict(2)
+    assert fc["y_hat"].tolist() == [5.0, 5.0] and fc["lo_95"].isna().all()
+
+
+def test_ets_fits_damped_trend_with_nested_widening_intervals():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # statsmodels warnings are silenced inside the model
+        model = ETS().fit(TREND)
+        fc = model.predict(6)
+    assert model.spec_ == "AAdN" and model.fallback_ is None
+    assert (fc["lo_95"] < fc["lo_80"]).all() and (fc["lo_80"] < fc["y_hat"]).all()
+    assert (fc["y_hat"] < fc["hi_80"]).all() and (fc["hi_80"] < fc["hi_95"]).all()
+    assert np.all(np.diff(fc["hi_95"] - fc["lo_95"]) > 0)
+    assert fc["y_hat"].iloc[0] > TREND[-10:].mean()  # follows the upward trend
+
+
+def test_ets_falls_back_and_records_why_on_a_short_series():
+    y = np.array([120.0, 135.0, 128.0, 150.0, 161.0])
+    model = ETS().fit(y)
+    assert model.spec_ == "naive" and "AAdN: 5 points too few" in model.fallback_
+    np.testing.assert_allclose(model.predict(3).to_numpy(), Naive().fit(y).predict(3).to_numpy())
+
+
+def test_ets_drops_seasonality_when_under_two_seasons():
+    model = ETS(seasonal="add", season_length=12).fit(TREND[:20])
+    assert model.spec_ == "AAdN" and model.fallback_.startswith("AAdA")
+
+
+def test_ets_rejects_multiplicative_components():
+    with pytest.raises(ValueError, match="trend must be None or 'add'"):
+        ETS(trend="mul").fit(TREND)
+
+
+def test_build_models_names_unknown_models():
+    with pytest.raises(ValueError, match="prophet"):
+        build_models(["naive", "prophet"], "MS")
+    assert build_models(["seasonal_naive"], "YS")["seasonal_naive"].season_length == 1

@@ -1,0 +1,126 @@
+"""forecast_panel end to end: defaults, selection rows, clipping, short series, validation, workers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting import forecast_panel
+
+OUT_COLS = ["unique_id", "ds", "model", "y_hat", "lo_80", "hi_80", "lo_95", "hi_95", "selected_model"]
+
+
+def _series(uid: str, y, start: str = "2019-01-01", freq: str = "MS") -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": uid, "ds": pd.date_range(start, periods=len(y), freq=freq),
+                         "y": np.asarray(y, dtype=float)})
+
+
+def _trend(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 200 + 1.5 * np.arange(n) + rng.normal(0, 4, n)
+
+
+@pytest.fixture(scope="module")
+def monthly_panel() -> pd.DataFrame:
+    counts = np.random.default_rng(5).poisson(0.6, 40)
+    return pd.concat([_series("trend_a", _trend(60, 1)), _series("trend_b", _trend(36, 2)),
+                      _series("counts", counts), _series("tiny", [3, 4, 5, 4, 6, 7])], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def monthly_result(monthly_panel):
+    return forecast_panel(monthly_panel, "MS", horizon=6, backtest_windows=3, step=3, nonnegative={"counts"})
+
+
+def test_monthly_defaults_and_output_shape(monthly_result):
+    f = monthly_result.forecasts
+    assert list(f.columns) == OUT_COLS
+    assert set(f["model"]) == {"naive", "seasonal_naive", "ets", "selected"}
+    assert (f.groupby(["unique_id", "model"]).size() == 6).all()
+    assert f.loc[f["unique_id"] == "trend_a", "ds"].min() == pd.Timestamp("2024-01-01")
+    assert list(monthly_result.backtest.columns) == [
+        "unique_id", "cutoff", "ds", "y", "model", "y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]
+
+
+def test_selected_rows_copy_the_chosen_model(monthly_result):
+    f, q = monthly_result.forecasts, monthly_result.quality
+    chosen = q[q["is_selected"]].set_index("unique_id")["model"]
+    assert chosen.index.tolist() == ["counts", "tiny", "trend_a", "trend_b"]  # one choice per series
+    sel = f[f["model"] == "selected"]
+    assert (sel["selected_model"] == sel["unique_id"].map(chosen)).all()
+    assert f.loc[f["model"] != "selected", "selected_model"].isna().all()
+    for uid, model in chosen.items():
+        a = sel.loc[sel["unique_id"] == uid, ["ds", "y_hat", "lo_95", "hi_95"]].to_numpy()
+        b = f.loc[(f["unique_id"] == uid) & (f["model"] == model), ["ds", "y_hat", "lo_95", "hi_95"]].to_numpy()
+        np.testing.assert_array_equal(a, b)
+
+
+def test_too_short_series_is_reported_and_keeps_the_baseline(monthly_result):
+    q = monthly_result.quality.set_index(["unique_id", "model"])
+    assert q.loc[("tiny", "seasonal_naive"), "is_selected"]
+    assert q.loc[("tiny", "ets"), "n_windows"] == 0 and np.isnan(q.loc[("tiny", "ets"), "mase"])
+    assert q.loc[("tiny", "ets"), "reason"] == "too short to backtest: seasonal_naive kept"
+    assert "tiny" not in set(monthly_result.backtest["unique_id"])
+    # 36 points: h = 6 fits, and 36 - 6 - 24 = 6 leaves room for all 3 windows, 3 periods apart
+    assert q.loc[("trend_b", "ets"), "horizon"] == 6 and q.loc[("trend_b", "ets"), "n_windows"] == 3
+
+
+def test_nonnegative_clips_only_the_named_count_series(monthly_result):
+    f, bt = monthly_result.forecasts, monthly_result.backtest
+    cols = ["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert (f.loc[f["unique_id"] == "counts", cols] >= 0).all().all()
+    assert (bt.loc[bt["unique_id"] == "counts", cols] >= 0).all().all()
+    assert (f.loc[f["unique_id"] == "counts", "lo_95"] == 0).any()  # clipping actually happened
+    tiny = forecast_panel(_series("tiny", [3, 4, 5, 4, 6, 7]), "MS", 24, 1, 1).forecasts
+    assert (tiny["lo_95"] < 0).any()  # unclipped by default
+
+
+def test_quality_by_horizon_has_steps_and_selection(monthly_result):
+    qh = monthly_result.quality_by_horizon
+    a = qh[(qh["unique_id"] == "trend_a") & (qh["model"] == "ets")]
+    assert a["step"].tolist() == [1, 2, 3, 4, 5, 6] and (a["n_windows"] == 3).all()
+    assert qh["is_selected"].dtype == bool
+
+
+def test_ets_beats_naive_on_a_trending_series():
+    r = forecast_panel(_series("ai_jobs", _trend(80, 11)), "MS", horizon=12, backtest_windows=3, step=3)
+    q = r.quality.set_index("model")
+    assert q.loc["ets", "mase"] < q.loc["naive", "mase"] < q.loc["seasonal_naive", "mase"]
+    assert q.loc["ets", "is_selected"]
+    assert q.loc["ets", "reason"].startswith("ets: MASE ") and q.loc["ets", "reason"].endswith("on 3 windows")
+
+
+def test_short_annual_series_gets_forecasts_with_intervals():
+    ipeds = _series("ipeds_cip_11", [120, 135, 128, 150, 161], start="2020-01-01", freq="YS")
+    r = forecast_panel(ipeds, "YS", horizon=3, backtest_windows=3, step=1)
+    f = r.forecasts
+    assert set(f["model"]) == {"naive", "drift", "ets", "selected"}
+    assert f["ds"].drop_duplicates().tolist() == list(pd.to_datetime(["2025-01-01", "2026-01-01", "2027-01-01"]))
+    assert f[["lo_80", "hi_80", "lo_95", "hi_95"]].notna().all().all()
+    assert (f["lo_95"] < f["y_hat"]).all() and (f["y_hat"] < f["hi_95"]).all()
+    # 4 training points are needed, so one window with a backtest horizon of 1
+    assert r.backtest["cutoff"].unique().tolist() == [pd.Timestamp("2023-01-01")]
+    assert (r.quality["horizon"] == 1).all()
+
+
+def test_baseline_is_always_added_and_unknown_models_fail():
+    r = forecast_panel(_series("x", _trend(40, 3)), "MS", 3, 1, 1, models=["ets"])
+    assert set(r.quality["model"]) == {"seasonal_naive", "ets"}
+    with pytest.raises(ValueError, match="unknown model"):
+        forecast_panel(_series("x", _trend(40, 3)), "MS", 3, 1, 1, models=["arima_typo"])
+
+
+def test_validation_errors_name_the_series():
+    gappy = pd.concat([_series("ok", _trend(30, 1)), _series("jobs_mi", _trend(30, 2)).drop(index=[10])])
+    with pytest.raises(ValueError, match="series 'jobs_mi' has a gap: MS ds 2019-11-01 is missing"):
+        forecast_panel(gappy, "MS", 3, 1, 1)
+    with pytest.raises(ValueError, match="not in the panel: \\['nope'\\]"):
+        forecast_panel(_series("ok", _trend(30, 1)), "MS", 3, 1, 1, nonnegative={"nope"})
+
+
+def test_two_workers_give_identical_frames(monthly_panel, monthly_result):
+    r2 = forecast_panel(monthly_panel, "MS", horizon=6, backtest_windows=3, step=3, nonnegative={"counts"},
+                        workers=2)
+    for name in ("forecasts", "backtest", "quality", "quality_by_horizon"):
+        pd.testing.assert_frame_equal(getattr(r2, name), getattr(monthly_result, name))
