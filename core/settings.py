@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     backtest_step_months: int = Field(3, description="Months between backtest cutoffs (monthly series).")
     workers: int = Field(2, description="Processes used to fit series in parallel.")
 
+    report_series: str = Field(
+        "demand/CN/zh_postings/ai_mfg,demand/CN/zh_postings/ai,demand/CN/zh_postings/mfg,"
+        "demand/US/indeed/industrial_engineering,demand/GLOBAL/hn/computer_vision,supply/US/ipeds/14.4201",
+        description="Comma-separated series charted in the report (AI x manufacturing ones are added).")
     query_timeout_s: float = Field(10.0, description="Time limit of one read-only query (seconds).")
     query_max_rows: int = Field(10_000, description="Most rows a read-only query returns.")
 

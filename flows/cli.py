@@ -82,9 +82,8 @@ def query(sql: str = typer.Argument(..., help="One read-only SELECT against the 
         result = run_query(settings.published_path, sql, settings.query_timeout_s, settings.query_max_rows)
     except (QueryError, FileNotFoundError) as exc:
         _fail(str(exc))
-    sys.stdout.write(format_result(result, format.value))
-    if not format_result(result, format.value).endswith("\n"):
-        sys.stdout.write("\n")
+    text = format_result(result, format.value)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if result.truncated:
         console.print(f"[yellow]truncated at {settings.query_max_rows} rows (TALENTCAST_QUERY_MAX_ROWS)[/yellow]")
 
@@ -95,11 +94,13 @@ def export(table: str = typer.Argument(..., help="Published table: a mart name o
            output: Path = typer.Option(..., "--output", "-o", help="File to write."),
            ) -> None:
     """Export a published table for a spreadsheet (formula-like cells are neutralised)."""
-    from dashboards.export import ExportError, export_table
+    from dashboards.export import UnknownTableError, export_table
 
     try:
         rows = export_table(get_settings().published_path, table, format.value, output)
-    except (ExportError, FileNotFoundError) as exc:
+    except UnknownTableError as exc:
+        _fail(exc.args[0])
+    except (ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
     console.print(f"wrote {rows:,} rows of {table} to {output}")
 
@@ -112,7 +113,8 @@ def report(output: Path = typer.Option(None, "--output", "-o", help="HTML file (
 
     settings = get_settings()
     try:
-        path = build_report(settings.published_path, output or settings.report_path)
+        series = [s.strip() for s in settings.report_series.split(",") if s.strip()]
+        path = build_report(settings.published_path, output or settings.report_path, series, strict=False)
     except FileNotFoundError as exc:
         _fail(str(exc))
     console.print(f"report: {path}")

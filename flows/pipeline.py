@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def publish_task(settings: Settings) -> dict[str, int]:
 
 @task(name="report")
 def report_task(settings: Settings) -> str:
-    return str(build_report(settings.published_path, settings.report_path))
+    series = [s.strip() for s in settings.report_series.split(",") if s.strip()]
+    return str(build_report(settings.published_path, settings.report_path, series, strict=False))
 
 
 def _ingest_all(settings: Settings, cadence: str | None = None) -> list[dict]:
@@ -119,7 +121,9 @@ def pipeline(settings: Settings | None = None) -> dict:
                 ("report_path", lambda: report_task(settings)),
             ]:
                 progress.start(stage)
+                tick = time.perf_counter()
                 summary[stage] = run_stage()
+                summary.setdefault("seconds", {})[stage] = round(time.perf_counter() - tick, 2)
                 progress.done()
         summary["series_forecast"] = steps.series_forecast(settings.published_path)
         summary["published_path"] = str(settings.published_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prefect import serve
+from prefect.schedules import Cron
 
 from core.settings import Settings
 from flows.pipeline import pipeline, refresh_sources
@@ -10,14 +11,15 @@ from flows.pipeline import pipeline, refresh_sources
 
 def deployments(settings: Settings) -> list:
     """Return the Prefect deployments of talentcast with their cron schedules."""
+    tz = settings.timezone
     return [
-        pipeline.to_deployment(name="talentcast-monthly", cron=settings.cron_forecast, timezone=settings.timezone,
+        pipeline.to_deployment(name="talentcast-monthly", schedule=Cron(settings.cron_forecast, timezone=tz),
                                description="Whole job: ingest, features, forecasts, marts, checks, publish, report"),
-        refresh_sources.to_deployment(name="postings-weekly", cron=settings.cron_postings, timezone=settings.timezone,
+        refresh_sources.to_deployment(name="postings-weekly", schedule=Cron(settings.cron_postings, timezone=tz),
                                       parameters={"cadence": "weekly"},
                                       description="Land and load the weekly postings sources into raw"),
-        refresh_sources.to_deployment(name="education-yearly", cron=settings.cron_education,
-                                      timezone=settings.timezone, parameters={"cadence": "yearly"},
+        refresh_sources.to_deployment(name="education-yearly", schedule=Cron(settings.cron_education, timezone=tz),
+                                      parameters={"cadence": "yearly"},
                                       description="Land and load the yearly labour and education sources into raw"),
     ]
 
