@@ -46,6 +46,7 @@ def plain_run(home: Path) -> dict[str, float]:
     variables = {"run_id": run_id, "as_of": started.strftime("%Y-%m-%d %H:%M:%S"), "snapshot_id": steps.snapshot_id(db)}
     timed("marts", lambda: steps.build_layer(db, "marts", variables))
     timed("checks", lambda: steps.check(db))
+    steps.record_run(db, run_id, started, "published", variables["snapshot_id"], {})
     timed("published", lambda: steps.publish_warehouse(db, s.published_path))
     timed("report_path", lambda: build_report(s.published_path, s.report_path))
     return times
