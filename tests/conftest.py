@@ -26,6 +26,18 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture()
+def published(tmp_path: Path) -> Path:
+    """A small published database (two runs, hand-written rows) built from fixtures/published_small.sql."""
+    import duckdb
+
+    path = tmp_path / "published.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute((FIXTURES / "published_small.sql").read_text(encoding="utf-8"))
+    con.close()
+    return path
+
+
 @pytest.fixture
 def postings_fixtures() -> Path:
     """Folder of small files cut from the real postings sources."""

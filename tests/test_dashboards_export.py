@@ -6,14 +6,12 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
 from dashboards.export import UnknownTableError, export_table, neutralise_formula
 
-FIXTURE = Path(__file__).parent / "fixtures" / "published_small.sql"
 GAP_COLUMNS = [
     "run_id", "program_code", "program_title", "system", "region", "year", "demand_measure",
     "demand_value", "demand_lo_80", "demand_hi_80", "demand_unit", "supply_value", "supply_lo_80",
@@ -23,15 +21,6 @@ FIRST_GAP_ROW = (
     "run-1", "MSC-RAI", "MSc Robotics & AI", "ETH", "zh", 2025, "postings", 130.0, 120.0, 140.0,
     "postings/year", 133.5, 130.0, 137.0, "graduates/year", -3.5, 0.974, '=HYPERLINK("x")',
 )
-
-
-@pytest.fixture()
-def published(tmp_path: Path) -> Path:
-    path = tmp_path / "published.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(FIXTURE.read_text(encoding="utf-8"))
-    con.close()
-    return path
 
 
 def test_neutralise_formula() -> None:

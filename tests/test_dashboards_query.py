@@ -13,16 +13,6 @@ from core.db import connect_reader
 from dashboards.queries import available_queries, load_query, run_named
 from dashboards.query import QueryError, QueryTimeout, format_result, list_tables, run_query
 
-FIXTURE = Path(__file__).parent / "fixtures" / "published_small.sql"
-
-
-@pytest.fixture()
-def published(tmp_path: Path) -> Path:
-    path = tmp_path / "published.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(FIXTURE.read_text(encoding="utf-8"))
-    con.close()
-    return path
 
 
 @pytest.mark.parametrize(

@@ -7,22 +7,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dashboards.report import build_report
 
-FIXTURE = Path(__file__).parent / "fixtures" / "published_small.sql"
 SPEC_BLOCK = re.compile(r'<script type="application/json" data-chart="(chart-\d+)">(.*?)</script>', re.DOTALL)
-
-
-@pytest.fixture()
-def published(tmp_path: Path) -> Path:
-    path = tmp_path / "published.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(FIXTURE.read_text(encoding="utf-8"))
-    con.close()
-    return path
 
 
 @pytest.fixture()
