@@ -63,3 +63,28 @@ def test_checks_report_offending_rows(tmp_path):
     con.close()
     assert failures == {"check_every_series_forecast": 1, "check_forecast_intervals_ordered": 1,
                         "check_marts_not_empty": 3}
+
+
+def test_failed_checks_publish_nothing(tmp_path):
+    from flows.steps import ChecksFailed, check, publish_warehouse
+
+    wh, pub = tmp_path / "wh.duckdb", tmp_path / "pub.duckdb"
+    con = connect(wh)
+    con.execute("CREATE TABLE forecasts.forecast AS SELECT 'a' AS unique_id, DATE '2025-01-01' AS ds, "
+                "'selected' AS model, 1.0 AS y_hat, 0.5 AS lo_80, 1.5 AS hi_80, 0.0 AS lo_95, 2.0 AS hi_95")
+    con.execute("CREATE TABLE features.feat_panel AS SELECT 'a' AS unique_id, DATE '2024-01-01' AS ds, 1.0 AS y")
+    con.execute("CREATE TABLE features.series AS SELECT 'a' AS unique_id, true AS nonnegative")
+    con.execute("CREATE TABLE forecasts.quality AS SELECT 'a' AS unique_id, true AS is_selected")
+    for mart in ("demand_forecast", "model_quality", "skill_gap"):
+        con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v")
+    con.close()
+    check(wh)
+    publish_warehouse(wh, pub)
+    con = connect(wh)
+    con.execute("UPDATE forecasts.forecast SET lo_80 = 3.0")  # an interval that misses its own forecast
+    con.close()
+    with pytest.raises(ChecksFailed, match="check_forecast_intervals_ordered \\(1 offending rows\\)"):
+        check(wh)
+    reader = connect_reader(pub)
+    assert reader.execute("SELECT lo_80 FROM forecasts.forecast").fetchall() == [(0.5,)]
+    reader.close()

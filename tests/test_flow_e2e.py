@@ -104,3 +104,19 @@ def test_cli_help_lists_the_commands():
                          cwd=REPO_ROOT, timeout=60)
     for command in ("run", "tables", "query", "export", "serve", "report"):
         assert command in out.stdout
+
+
+def test_a_source_that_fails_keeps_its_last_batch_and_the_run_publishes(home):
+    from flows.pipeline import pipeline
+
+    settings = home["settings"]
+    hn = settings.snapshot_dir / "hn"
+    moved = settings.snapshot_dir.parent / "hn-away"
+    hn.rename(moved)
+    try:
+        summary = pipeline(settings)
+    finally:
+        moved.rename(hn)
+    failed = {o["source"]: o for o in summary["ingest"] if not o["ok"]}
+    assert list(failed) == ["hn"] and "no bundled snapshot files" in failed["hn"]["error"]
+    assert summary["published"]["marts.demand_forecast"] == home["second"]["published"]["marts.demand_forecast"]
