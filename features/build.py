@@ -51,7 +51,8 @@ STAGING = [
     Model("staging", "stg_bls_ep__projections", ("base_year", "soc_code"), requires=("raw.bls_ep__projections",)),
 ]
 FEATURES = [
-    Model("features", "int_postings__skill_matches", ("comment_id", "skill", "term")),
+    Model("features", "int_postings__positions", ("comment_id", "position_no")),
+    Model("features", "int_postings__skill_matches", ("comment_id", "position_no", "skill", "term")),
     Model("features", "int_postings__tagged", ("comment_id",)),
     Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),

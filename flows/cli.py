@@ -148,5 +148,11 @@ def bundle_zh_snapshot(src: Path = typer.Argument(..., exists=True, file_okay=Fa
     console.print(f"wrote {bundle_zh_threads(src, target):,} comments to {target}")
 
 
+# Commands whose logic lives with their issue's code; registered here so `talentcast --help` lists them.
+from flows.cmd_tag import evaluate_tagger, tag  # noqa: E402
+
+app.command("tag")(tag)
+app.command("evaluate-tagger")(evaluate_tagger)
+
 if __name__ == "__main__":
     app()

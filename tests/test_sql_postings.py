@@ -9,8 +9,8 @@ from core.db import connect
 from features.build import FEATURES, STAGING, Model, ModelBuildError, build_models, grain_problems, load_seeds
 
 ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
-            [m for m in FEATURES if m.table in ("int_postings__skill_matches", "int_postings__tagged",
-                                                 "feat_demand_zh__monthly")]
+            [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
+                                                 "int_postings__tagged", "feat_demand_zh__monthly")]
 
 
 @pytest.fixture
@@ -106,3 +106,26 @@ def test_a_failing_model_names_its_file(con):
     con.execute("DROP TABLE raw.zh_postings__threads")
     with pytest.raises(ModelBuildError, match="needs \\['raw.zh_postings__threads'\\]"):
         build_models(con, ZH_MODELS)
+
+
+def test_both_needs_one_position_and_optional_skills_do_not_tag(con):
+    # issue 3: AI in one position and manufacturing in another is not "both"; "...者优先" is not required;
+    # full-width ＰＬＣ matches PLC; a bare English title is a posting
+    tail = "。欢迎投递简历。" * 8
+    con.execute("INSERT INTO raw.zh_postings__comments SELECT c.* REPLACE (v.id AS comment_id, v.body AS body) "
+                "FROM raw.zh_postings__comments AS c, (VALUES (20, ?), (21, ?), (22, ?), (23, ?)) v(id, body) "
+                "WHERE comment_id = 10",
+                ["### PLC 工程师\n负责产线调试" + tail + "\n### 前端工程师\n熟悉 PyTorch 者优先" + tail,
+                 "### PLC 工程师\n负责产线调试" + tail + "\n### 机器视觉算法工程师\n缺陷检测" + tail,
+                 "招聘ＰＬＣ工程师，要求熟悉机器视觉" + tail,
+                 "PyTorch Engineer"])
+    build_models(con, ZH_MODELS)
+    rows = con.sql("SELECT comment_id, is_posting, n_positions, ai, mfg, ai_mfg FROM features.int_postings__tagged "
+                   "WHERE comment_id >= 20 ORDER BY comment_id").fetchall()
+    assert rows == [(20, True, 2, False, True, False),   # PyTorch only preferred, in the other position
+                    (21, True, 2, True, True, False),    # AI and mfg in two different positions
+                    (22, True, 1, True, True, True),     # full-width ＰＬＣ
+                    (23, True, 1, True, False, False)]   # a bare title is a posting
+    optional = con.execute("SELECT position_no, is_required FROM features.int_postings__skill_matches "
+                           "WHERE comment_id = 20 AND term = 'PyTorch'").fetchall()
+    assert optional == [(2, False)]

@@ -16,3 +16,8 @@ regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regex
 CREATE OR REPLACE MACRO pseudonymise(login) AS
 CASE WHEN login IS NULL THEN NULL WHEN starts_with(login, 'u_') THEN login
      ELSE 'u_' || left(sha256(login), 10) END;
+
+-- normalize_text: full-width ASCII forms (U+FF01..U+FF5E) to half-width and ideographic/no-break spaces
+-- to plain spaces, so ＡＩ, ＰＬＣ and Ｐｙｔｏｒｃｈ match the seed terms (issue 3: width normalisation).
+CREATE OR REPLACE MACRO normalize_text(t) AS
+translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～' || chr(12288) || chr(160), '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~' || '  ');

@@ -1,0 +1,67 @@
+"""Tag posting texts outside the pipeline with the pipeline's own SQL models (so the two never disagree).
+
+`talentcast tag` and the tagging evaluation call tag_texts(): the texts become one synthetic thread in an
+in-memory DuckDB, and the zh_postings staging and int_postings__* models run on it unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from features.build import FEATURES, STAGING, build_models, load_seeds
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+TAG_MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
+             [m for m in FEATURES if m.table.startswith("int_postings__")]
+MAX_TEXT_CHARS = 200_000  # a 10 MB "post" is a paste accident; the first 200k characters carry the posting
+
+
+def _raw_tables(texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    now = datetime(2000, 1, 1)
+    threads = pd.DataFrame({
+        "issue_number": [0], "title": ["talentcast tag"], "year_month": ["2000-01"], "first_month": ["2000-01"],
+        "last_month": ["2000-01"], "body": [""], "fetched_at": [now], "_batch_id": ["tag"], "_fetched_at": [now]})
+    comments = pd.DataFrame({
+        "comment_id": pd.Series(range(1, len(texts) + 1), dtype="int64"),
+        "issue_number": pd.Series([0] * len(texts), dtype="int64"),
+        "author": ["tag"] * len(texts),
+        "body": [t.replace("\x00", "")[:MAX_TEXT_CHARS] for t in texts],
+        "created_at": [now] * len(texts), "updated_at": [now] * len(texts), "is_minimized": [False] * len(texts),
+        "_batch_id": ["tag"] * len(texts), "_fetched_at": [now] * len(texts)})
+    return threads, comments
+
+
+def tag_texts(texts: list[str], seeds_dir: Path = SEEDS_DIR) -> list[dict]:
+    """Return one dict per input text (same order): is_posting, ai, mfg, both, skills, positions and evidence."""
+    if not texts:
+        return []
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")  # the CLI prints one summary line, not bars
+        for schema in ("raw", "ref", "staging", "features"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        threads, comments = _raw_tables(texts)
+        con.register("threads_df", threads)
+        con.register("comments_df", comments)
+        con.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
+        con.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
+        load_seeds(con, seeds_dir)
+        build_models(con, TAG_MODELS)
+        rows = con.execute("""
+            SELECT t.comment_id, t.is_posting, t.not_posting_reason, t.ai, t.mfg, t.ai_mfg, t.n_positions,
+                   t.ai_skills, t.mfg_skills, t.clusters,
+                   coalesce((SELECT list({'position_no': m.position_no, 'skill': m.skill, 'kind': m.kind,
+                                          'term': m.term, 'required': m.is_required, 'evidence': m.evidence}
+                                         ORDER BY m.position_no, m.position)
+                             FROM features.int_postings__skill_matches AS m
+                             WHERE m.comment_id = t.comment_id), []) AS matches
+            FROM features.int_postings__tagged AS t ORDER BY t.comment_id""").fetchall()
+    finally:
+        con.close()
+    return [{"is_posting": r[1], "not_posting_reason": r[2], "ai": r[3], "mfg": r[4], "both": r[5],
+             "positions": r[6], "ai_skills": r[7], "mfg_skills": r[8], "clusters": r[9], "matches": r[10]}
+            for r in rows]
