@@ -1,0 +1,116 @@
+"""Commands of issue 5: `talentcast evaluate-projections` and `talentcast gap`.
+
+Plain functions annotated with typer Options; flows/cli.py registers them
+(`app.command("evaluate-projections")(evaluate_projections)`, `app.command("gap")(gap)`).
+File reading lives here (ingest parsers), the arithmetic in forecasting/projections.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from core.settings import get_settings
+from forecasting.projections import Method, evaluate_vintage, summarise
+from ingest.bls_ep_exports import read_projection_export
+from ingest.oews import parse_oews_workbook, year_from_name
+
+CROSSWALK_SEEDS = {(2000, 2010): "soc_2000_to_2010_crosswalk.csv", (2010, 2018): "soc_2010_to_2018_crosswalk.csv"}
+
+
+def oews_workbooks(folder: Path) -> dict[int, Path]:
+    """Return {survey year: workbook} of the OEWS national files in a folder (year from the file name)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"OEWS folder {str(folder)!r} does not exist")
+    books: dict[int, Path] = {}
+    for path in sorted(folder.iterdir()):
+        year = year_from_name(path)
+        if path.suffix.lower() in {".xls", ".xlsx"} and year is not None:
+            if year in books:
+                raise ValueError(f"two OEWS workbooks for {year}: {books[year].name} and {path.name}")
+            books[year] = path
+    return books
+
+
+def read_oews_years(folder: Path, years: list[int]) -> pd.DataFrame:
+    """Return the parsed rows (year, occ_code, o_group, tot_emp ...) of the given years' workbooks."""
+    books = oews_workbooks(folder)
+    frames = []
+    for year in years:
+        if year not in books:
+            raise FileNotFoundError(f"no OEWS workbook for {year} in {folder} (years found: {sorted(books)})")
+        frame, rejects = parse_oews_workbook(books[year], year)
+        file_rejects = [r for r in rejects if r.record is None]
+        if file_rejects:
+            raise ValueError(f"{books[year].name}: {file_rejects[0].problem}")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def read_crosswalks(seeds_dir: Path) -> dict[tuple[int, int], pd.DataFrame]:
+    """Return the official SOC crosswalks bundled in seeds/ as {(from, to): frame(old code, new code)}."""
+    return {key: pd.read_csv(Path(seeds_dir) / name, dtype=str, keep_default_na=False).iloc[:, [0, 2]]
+            for key, name in CROSSWALK_SEEDS.items()}
+
+
+def ai_mfg_codes(seeds_dir: Path) -> set[str]:
+    """Return the SOC codes (current and legacy) of the AI x manufacturing occupations of interest."""
+    seed = pd.read_csv(Path(seeds_dir) / "occupations_of_interest.csv", dtype=str, keep_default_na=False)
+    codes = set(seed["soc_code"])
+    for legacy in seed["legacy_codes"]:
+        codes |= {c for c in legacy.split("|") if c}
+    return codes
+
+
+def projection_evaluation(oews_dir: Path, projections_file: Path, base_year: int, target_year: int,
+                          seeds_dir: Path, method: Method = Method()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (one row per occupation, summary per subset x method) of one BLS vintage against OEWS."""
+    export = read_projection_export(projections_file)
+    if export.base_year != base_year:
+        raise ValueError(f"--base-year {base_year} is not the base year of {Path(projections_file).name} "
+                         f"(vintage {export.base_year}-{export.target_year})")
+    available = oews_workbooks(oews_dir)
+    # The trend needs one year about `trend_years` before B; nothing after B but T (the outcome) is read.
+    window = [y for y in sorted(available) if base_year - method.trend_years <= y <= base_year - method.min_trend_years]
+    years = sorted({*window[:1], base_year, target_year})
+    oews = read_oews_years(oews_dir, years)
+    rows = evaluate_vintage(oews, export.frame, (export.base_year, export.target_year), base_year, target_year,
+                            read_crosswalks(seeds_dir), ai_mfg_codes(seeds_dir), method)
+    return rows, summarise(rows, target_year - base_year)
+
+
+def print_summary(summary: pd.DataFrame, title: str, console: Console) -> None:
+    """Print the summary as a table, one row per subset and method."""
+    table = Table("subset", "method", "occupations", "MAE growth", "MAE annual (pts/yr)", "median AE annual",
+                  "direction right",
+                  title=title)
+    for r in summary.itertuples(index=False):
+        table.add_row(r.subset, r.method, str(r.occupations), f"{r.mae_growth:.4f}", f"{r.mae_annual_pts:.3f}",
+                      f"{r.median_ae_annual_pts:.3f}", f"{r.direction_right:.1%}")
+    console.print(table)
+
+
+def evaluate_projections(
+    oews: Path = typer.Option(..., "--oews", help="Folder of OEWS national workbooks, one per year, as BLS publishes them."),
+    projections: Path = typer.Option(..., "--projections", help="BLS projections export (ep_YYYY-YY_occupationProj.csv "
+                                                                "or occupation_YYYY-YY.xlsx)."),
+    base_year: int = typer.Option(..., "--base-year", help="The vintage's base year B: no OEWS year after B is used."),
+    target_year: int = typer.Option(..., "--target-year", help="Year T whose OEWS employment is the outcome."),
+    output: Path = typer.Option(..., "--output", help="CSV to write, one row per occupation."),
+) -> None:
+    """Score a BLS projections vintage and talentcast's forecast against OEWS employment in the target year."""
+    console = Console()
+    try:
+        rows, summary = projection_evaluation(oews, projections, base_year, target_year, get_settings().seeds_dir)
+    except (FileNotFoundError, ValueError) as exc:  # SourceFormatError is a ValueError
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    output.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(output, index=False)
+    print_summary(summary, f"BLS {Path(projections).name}: growth {base_year}-{target_year} vs OEWS", console)
+    console.print(f"wrote {len(rows):,} occupations to {output}")
