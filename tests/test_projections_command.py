@@ -15,7 +15,6 @@ from ingest.base import SourceFormatError
 from ingest.bls_ep_exports import read_projection_export
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path("/work/shared/data/labor")
 
 
 def _workbook(path: Path, rows: list[tuple[str, str, str, str]], banner: int = 0) -> None:
@@ -106,9 +105,10 @@ def test_command_names_the_wrong_base_year(tmp_path: Path, oews_dir: Path, proje
     assert "--base-year 2016 is not the base year" in result.output
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared real data not mounted")
 def test_real_2012_22_vintage_against_oews_2022() -> None:
-    rows, summary = projection_evaluation(SHARED / "oews", SHARED / "bls_ep" / "ep_2012-22_occupationProj.csv",
+    # The bundled OEWS workbooks and the real BLS 2012-22 export (tests/fixtures/bls_ep, public domain).
+    rows, summary = projection_evaluation(REPO / "data" / "snapshots" / "oews",
+                                          REPO / "tests" / "fixtures" / "bls_ep" / "ep_2012-22_occupationProj.csv",
                                           2012, 2022, REPO / "seeds")
     assert len(rows) == 767 and rows["soc_code"].is_unique
     score = summary.set_index(["subset", "method"])["mae_annual_pts"]
