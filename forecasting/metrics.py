@@ -49,6 +49,10 @@ def _prepare(cv: pd.DataFrame, panel: pd.DataFrame, season_length: int) -> tuple
         lo, hi = d[f"lo_{level}"], d[f"hi_{level}"]
         covered = ((lo <= d["y"]) & (d["y"] <= hi)).astype(float)
         d[f"coverage_{level}"] = covered.where(lo.notna() & hi.notna())
+        # Winkler (interval) score: width plus 2/alpha times the miss (Gneiting & Raftery 2007, FPP3 5.9).
+        alpha = 1.0 - level / 100.0
+        miss = (lo - d["y"]).clip(lower=0.0) + (d["y"] - hi).clip(lower=0.0)
+        d[f"winkler_{level}"] = (hi - lo) + 2.0 / alpha * miss
     first_cut = d.groupby("unique_id")["cutoff"].min()
     d = d.merge(naive_scale(panel, first_cut, season_length), on="unique_id", how="left")
     return d, levels
@@ -62,12 +66,13 @@ def _aggregate(d: pd.DataFrame, keys: list[str], levels: list[int]) -> pd.DataFr
         n_windows=("cutoff", "nunique"), horizon=("step", "max"),
         scale=("scale", "first"), scale_mae=("scale_mae", "first"),
         **{f"coverage_{lv}": (f"coverage_{lv}", "mean") for lv in levels},
+        **{f"winkler_{lv}": (f"winkler_{lv}", "mean") for lv in levels},
     ).reset_index()
     out["mase"] = out["mae"] / out["scale_mae"].where(out["scale_mae"] > 0)
     out["wape"] = out["sum_abs_err"] / out["sum_abs_y"].where(out["sum_abs_y"] > 0)
-    cols = [*keys, "mase", "smape", "wape", "bias", *[f"coverage_{lv}" for lv in levels],
-            "n_windows", "horizon", "scale", "mae", "scale_mae"]
-    floats = ["mase", "smape", "wape", "bias", "mae", "scale_mae", *[f"coverage_{lv}" for lv in levels]]
+    scores = [f"{name}_{lv}" for lv in levels for name in ("coverage", "winkler")]
+    cols = [*keys, "mase", "smape", "wape", "bias", *scores, "n_windows", "horizon", "scale", "mae", "scale_mae"]
+    floats = ["mase", "smape", "wape", "bias", "mae", "scale_mae", *scores]
     types = {c: "float64" for c in floats} | {"n_windows": "int64", "horizon": "int64", "scale": "str"}
     return out[cols].astype(types)
 
@@ -77,7 +82,9 @@ def evaluate(cv: pd.DataFrame, panel: pd.DataFrame, season_length: int) -> pd.Da
 
     mase divides the backtest MAE by the in-sample one-step naive MAE of the training data up to the
     first cutoff (seasonal naive if it holds >= 2 seasons; the `scale` column says which); NaN if
-    that MAE is 0. smape is on the 0-200 scale, wape = sum|e| / sum|y|, bias = mean(y_hat - y).
+    that MAE is 0. smape is on the 0-200 scale, wape = sum|e| / sum|y|, bias = mean(y_hat - y);
+    coverage_<level> is the share of y inside the interval, winkler_<level> the mean interval score
+    (width + 2/alpha * distance outside, in units of y; lower is better).
     """
     d, levels = _prepare(cv, panel, season_length)
     return _aggregate(d, ["unique_id", "model"], levels)

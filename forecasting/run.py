@@ -25,11 +25,13 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
 from forecasting.backtest import cross_validation
+from forecasting.ensemble import ENSEMBLE, add_ensemble
+from forecasting.intervals import calibrate
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import (check_regular, future_dates, iter_series, min_train_length, season_length,
                                validate_panel)
-from forecasting.registry import BASELINE, DEFAULT_MODELS, build_models
+from forecasting.registry import BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, build_models
 from forecasting.select import select_models
 
 # Batches per worker: enough to even out long and short series, few enough to keep overhead low.
@@ -120,7 +122,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
-    unless another model has a strictly lower backtest MASE. nonnegative=True clips every series at 0,
+    unless another model has a strictly lower backtest MASE. Intervals are each model's own or
+    conformal ones from the backtest, whichever covers closer to nominal there (forecasting/intervals.py;
+    quality.interval_method says which). nonnegative=True clips every series at 0,
     a set clips only those unique_ids (count series).
     """
     panel = validate_panel(panel)
@@ -150,6 +154,10 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
             parts = list(pool.map(_forecast_batch, batches, repeat(job)))
     forecasts = pd.concat([p[0] for p in parts], ignore_index=True)
     backtest = pd.concat([p[1] for p in parts], ignore_index=True)
+    if ENSEMBLE in names:
+        forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
+    # Before clipping: conformal bounds are symmetric around the unclipped y_hat.
+    forecasts, backtest, interval_method = calibrate(forecasts, backtest, panel, levels)
     if nonnegative is True or clip_ids:
         forecasts = _clip(forecasts, clip_ids, levels)
         backtest = _clip(backtest, clip_ids, levels)
@@ -162,6 +170,7 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
     quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)
     quality["reason"] = quality["unique_id"].map(dict(zip(chosen["unique_id"], chosen["reason"], strict=True)))
+    quality["interval_method"] = quality["model"].map(interval_method).astype("str")
     by_h = evaluate_by_horizon(backtest, panel, m)
     by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
 

@@ -36,7 +36,7 @@ def monthly_result(monthly_panel):
 def test_monthly_defaults_and_output_shape(monthly_result):
     f = monthly_result.forecasts
     assert list(f.columns) == OUT_COLS
-    assert set(f["model"]) == {"naive", "seasonal_naive", "ets", "selected"}
+    assert set(f["model"]) == {"naive", "seasonal_naive", "ets", "tsb", "ensemble", "selected"}
     assert (f.groupby(["unique_id", "model"]).size() == 6).all()
     assert f.loc[f["unique_id"] == "trend_a", "ds"].min() == pd.Timestamp("2024-01-01")
     assert list(monthly_result.backtest.columns) == [
@@ -95,7 +95,7 @@ def test_short_annual_series_gets_forecasts_with_intervals():
     ipeds = _series("ipeds_cip_11", [120, 135, 128, 150, 161], start="2020-01-01", freq="YS")
     r = forecast_panel(ipeds, "YS", horizon=3, backtest_windows=3, step=1)
     f = r.forecasts
-    assert set(f["model"]) == {"naive", "drift", "ets", "selected"}
+    assert set(f["model"]) == {"naive", "drift", "ets", "ensemble", "selected"}
     assert f["ds"].drop_duplicates().tolist() == list(pd.to_datetime(["2025-01-01", "2026-01-01", "2027-01-01"]))
     assert f[["lo_80", "hi_80", "lo_95", "hi_95"]].notna().all().all()
     assert (f["lo_95"] < f["y_hat"]).all() and (f["y_hat"] < f["hi_95"]).all()

@@ -1,7 +1,8 @@
 -- grain: one row per series (unique_id) and model
 -- from: forecasts.quality joined to features.series
 -- why: the accuracy record behind every forecast: rolling-origin backtest scores per model, MASE
---      against the stated naive scale, interval coverage, and which model was selected and why
+--      against the stated naive scale, interval coverage and Winkler score (and whether the model's own
+--      or conformal intervals were published), and which model was selected and why
 SELECT
     getvariable('run_id') AS run_id,
     q.unique_id,
@@ -17,6 +18,9 @@ SELECT
     q.n_windows,
     q.horizon,
     q.scale,
-    q.reason
+    q.reason,
+    q.winkler_80,
+    q.winkler_95,
+    q.interval_method
 FROM forecasts.quality AS q
 JOIN features.series AS s USING (unique_id)

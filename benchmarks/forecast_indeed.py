@@ -1,0 +1,114 @@
+"""Quality bar of issue 4: talentcast vs statsforecast AutoETS on the Indeed sector indices, same run.
+
+Series: the bundled Indeed Hiring Lab sector indices (data/snapshots/indeed, US, GB, CA), monthly means
+of complete months. Backtest: horizon 6, 4 windows 3 months apart (statsforecast placement). Scores:
+MASE against the in-sample one-step naive MAE up to each series' first cutoff (the issue's scale),
+averaged over series; 80/95% interval coverage. talentcast is scored on its model='selected' rows
+(chosen by an inner backtest before every cutoff: what it would have published) and per model.
+
+statsforecast needs pandas < 3, so it runs in its own venv as a subprocess:
+    python3 -m venv /tmp/sf-venv && /tmp/sf-venv/bin/pip install statsforecast==2.1.1
+Run: .venv/bin/python benchmarks/forecast_indeed.py [--sf-python /tmp/sf-venv/bin/python] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import pandas as pd  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+H, WINDOWS, STEP = 6, 4, 3
+
+
+def indeed_panel(folder: Path = REPO / "data" / "snapshots" / "indeed") -> pd.DataFrame:
+    """Return the monthly-mean panel (unique_id = country/sector, ds = month start, y) of complete months."""
+    parts = []
+    for path in sorted(folder.glob("job_postings_by_sector_*.csv.gz")):
+        d = pd.read_csv(path, parse_dates=["date"])
+        d["ds"] = d["date"].dt.to_period("M").dt.start_time
+        # a month counts only if its last day is in the file (the newest month is usually partial)
+        last = d["date"].max()
+        d = d[d["ds"] < (last + pd.Timedelta(days=1)).to_period("M").start_time]
+        g = d.groupby(["jobcountry", "display_name", "ds"], as_index=False)["indeed_job_postings_index"].mean()
+        g["unique_id"] = g["jobcountry"] + "/" + g["display_name"]
+        parts.append(g.rename(columns={"indeed_job_postings_index": "y"})[["unique_id", "ds", "y"]])
+    return pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"], ignore_index=True)
+
+
+def statsforecast_cv(sf_python: str, panel: pd.DataFrame, tmp: Path) -> tuple[pd.DataFrame, float]:
+    """Return statsforecast's backtest in talentcast's long format, and its seconds."""
+    panel.to_csv(tmp / "panel.csv", index=False)
+    side = REPO / "benchmarks" / "forecast_statsforecast_side.py"
+    out = subprocess.run([sf_python, str(side), str(tmp / "panel.csv"), str(tmp / "sf_cv.csv"),
+                          str(H), str(WINDOWS), str(STEP)], capture_output=True, text=True, check=True)
+    seconds = json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+    cv = pd.read_csv(tmp / "sf_cv.csv", parse_dates=["ds", "cutoff"])
+    frames = []
+    for model in ("AutoETS", "Naive"):
+        f = cv[["unique_id", "cutoff", "ds", "y"]].assign(model=f"sf_{model}", y_hat=cv[model])
+        for lv in (80, 95):
+            f[f"lo_{lv}"], f[f"hi_{lv}"] = cv[f"{model}-lo-{lv}"], cv[f"{model}-hi-{lv}"]
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True), seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sf-python", default=os.environ.get("SF_PYTHON", "/tmp/sf-venv/bin/python"))
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not Path(args.sf_python).exists():
+        sys.exit(f"no statsforecast python at {args.sf_python!r}; create it as the docstring says")
+
+    from forecasting.backtest import cross_validation
+    from forecasting.evaluate_file import backtest_panel
+    from forecasting.metrics import evaluate
+    from forecasting.registry import build_models
+
+    panel = indeed_panel()
+    n = panel["unique_id"].nunique()
+    print(f"{n} series, {len(panel)} points, {panel['ds'].min():%Y-%m} .. {panel['ds'].max():%Y-%m}")
+    with tempfile.TemporaryDirectory(prefix="talentcast-bench-") as tmp:
+        sf_bt, sf_s = statsforecast_cv(args.sf_python, panel, Path(tmp))
+
+    tick = time.perf_counter()
+    tc_bt, _ = backtest_panel(panel, "MS", H, WINDOWS, STEP, workers=args.workers)
+    tc_s = time.perf_counter() - tick
+    tick = time.perf_counter()
+    cross_validation(panel, build_models(["ets"], "MS"), H, WINDOWS, STEP, "MS")
+    ets_s = time.perf_counter() - tick
+
+    both = pd.concat([tc_bt, sf_bt], ignore_index=True)
+    # same rows for everyone: statsforecast needs no minimum history, so keep the windows both scored
+    keys = ["unique_id", "cutoff", "ds"]
+    common = sf_bt[keys].drop_duplicates().merge(tc_bt[keys].drop_duplicates())
+    both = both.merge(common, on=keys)
+    scores = evaluate(both, panel, season_length=1)
+    scores["country"] = scores["unique_id"].str.split("/").str[0]
+    table = scores.groupby("model")[["mase", "coverage_80", "coverage_95", "winkler_80"]].mean()
+    by_country = scores.pivot_table(index="model", columns="country", values="mase", aggfunc="mean")
+    print(f"\nmean over {scores['unique_id'].nunique()} series (MASE vs in-sample naive MAE; h={H}, "
+          f"{WINDOWS} windows, step {STEP}):")
+    print(table.join(by_country.add_prefix("mase_")).round(3).to_string())
+    sf_mase = table.loc["sf_AutoETS", "mase"]
+    print(f"\nselected / sf AutoETS MASE: {table.loc['selected', 'mase'] / sf_mase:.3f}  "
+          f"(< 0.90 is the issue's bar)")
+    print(f"ets / sf AutoETS MASE:      {table.loc['ets', 'mase'] / sf_mase:.3f}")
+    print(f"\nseconds: statsforecast AutoETS+Naive cv {sf_s:.1f} (1 process); talentcast ets cv {ets_s:.1f}"
+          f" (1 process, ratio {ets_s / sf_s:.1f}x); talentcast whole engine with nested selection "
+          f"{tc_s:.1f} ({args.workers} processes)")
+
+
+if __name__ == "__main__":
+    main()

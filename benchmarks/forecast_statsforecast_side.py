@@ -1,0 +1,35 @@
+"""The statsforecast side of benchmarks/forecast_indeed.py; runs in its own venv (statsforecast needs pandas < 3).
+
+Usage: <sf-venv>/bin/python benchmarks/forecast_statsforecast_side.py PANEL.csv OUT.csv H WINDOWS STEP
+Writes the cross_validation frame of AutoETS (seasonal search, m = 12) and Naive with 80/95% intervals
+and prints the wall-clock seconds of the fit as JSON on the last line.
+"""
+
+import json
+import os
+import sys
+import time
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import pandas as pd  # noqa: E402
+from statsforecast import StatsForecast  # noqa: E402
+from statsforecast.models import AutoETS, Naive  # noqa: E402
+
+
+def main(panel_csv: str, out_csv: str, h: int, windows: int, step: int) -> None:
+    panel = pd.read_csv(panel_csv, parse_dates=["ds"])
+    sf = StatsForecast(models=[AutoETS(season_length=12), Naive()], freq="MS", n_jobs=1)
+    # warm the numba JIT on one series so the timing is the steady-state cost, as in production
+    first = panel[panel["unique_id"] == panel["unique_id"].iloc[0]]
+    sf.cross_validation(df=first, h=h, n_windows=windows, step_size=step, level=[80, 95])
+    tick = time.perf_counter()
+    cv = sf.cross_validation(df=panel, h=h, n_windows=windows, step_size=step, level=[80, 95])
+    seconds = time.perf_counter() - tick
+    cv.reset_index().to_csv(out_csv, index=False)
+    print(json.dumps({"seconds": seconds, "rows": len(cv)}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))

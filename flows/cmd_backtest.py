@@ -1,0 +1,52 @@
+"""`talentcast backtest`: evaluate the forecasting engine on a user's own long panel (issue 4).
+
+Registered in flows/cli.py with `app.command("backtest")(backtest)`; the logic is
+forecasting.evaluate_file.backtest_file, usable from Python without this command.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# BLAS threads pinned before numpy loads (TOOLCHAIN.md: threaded BLAS slowed small fits 4-5x).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+
+def backtest(
+    input: Path = typer.Option(..., "--input", "-i", exists=True, dir_okay=False,
+                               help="Long panel with columns unique_id, ds, y (.csv, .csv.gz or .parquet)."),
+    freq: str = typer.Option(..., "--freq", help="Frequency of every series: MS (monthly), W-MON or YS."),
+    horizon: int = typer.Option(..., "--horizon", min=1, help="Periods ahead scored at each cutoff."),
+    windows: int = typer.Option(..., "--windows", min=1,
+                                help="Cutoffs per series; the last window ends at the series' last ds."),
+    step: int = typer.Option(..., "--step", min=1, help="Periods between consecutive cutoffs."),
+    output: Path = typer.Option(..., "--output", "-o", file_okay=False,
+                                help="Folder for backtest.csv, selection.csv, scores*.csv, summary.csv."),
+    models: str = typer.Option(None, "--models",
+                               help="Comma-separated model names (default: the frequency's default set)."),
+    nonnegative: bool = typer.Option(False, "--nonnegative/--allow-negative",
+                                     help="Clip forecasts and intervals at 0 (counts)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes fitting series."),
+) -> None:
+    """Backtest every model and talentcast's own selection on your series; write forecasts and scores."""
+    from forecasting.evaluate_file import backtest_file
+
+    names = [m.strip() for m in models.split(",") if m.strip()] if models else None
+    err = Console(stderr=True)
+    try:
+        result = backtest_file(input, freq, horizon, windows, step, output, models=names,
+                               nonnegative=nonnegative, workers=workers)
+    except (ValueError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from None
+    out = Console()
+    out.print(f"{result['series']} series backtested, {result['rows']:,} rows written to {output}")
+    if result["skipped"]:
+        out.print(f"{len(result['skipped'])} series too short to backtest: {', '.join(result['skipped'][:10])}")
+    for model, mase in sorted(result["mase"].items(), key=lambda kv: kv[1]):
+        out.print(f"  {model:<16} mean MASE {mase:.3f}")

@@ -1,0 +1,150 @@
+"""Bring your own series (issue 4): run the whole engine on a user's long panel and write its track record.
+
+Windows sit where statsforecast's cross_validation puts them (forecasting/backtest.py): the last
+window's test period ends at each series' last observation, earlier ones `step` periods apart. At
+every cutoff the whole engine (forecast_panel: inner backtest, selection, intervals, clipping) runs on
+the data up to that cutoff only, so a model='selected' row is the forecast talentcast would have
+published then; its choice never sees the window it is scored on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import CV_KEYS, windows_that_fit
+from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.models import interval_columns
+from forecasting.panel import PANEL_COLUMNS, check_regular, min_train_length, season_length, validate_panel
+from forecasting.run import forecast_panel
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizon.csv", "summary.csv")
+
+
+def read_panel_file(path: Path) -> pd.DataFrame:
+    """Return the long panel (unique_id, ds, y) of a CSV (optionally .gz) or Parquet file, ds as datetime."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"input file {str(path)!r} does not exist")
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        frame = pd.read_parquet(path)
+    elif name.endswith((".csv", ".csv.gz")):
+        frame = pd.read_csv(path, dtype={"unique_id": "str"})
+    else:
+        raise ValueError(f"input file {path.name!r} must end in .csv, .csv.gz or .parquet")
+    missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"input file {path.name!r} is missing column(s) {missing}; found {list(frame.columns)}")
+    frame = frame.loc[:, list(PANEL_COLUMNS)].copy()
+    if not pd.api.types.is_datetime64_any_dtype(frame["ds"]):
+        parsed = pd.to_datetime(frame["ds"], errors="coerce")
+        bad = frame.loc[parsed.isna() & frame["ds"].notna(), "ds"]
+        if len(bad):
+            raise ValueError(f"input file {path.name!r} has a ds that is not a date: {bad.iloc[0]!r}")
+        frame["ds"] = parsed
+    if not pd.api.types.is_numeric_dtype(frame["y"]):
+        parsed = pd.to_numeric(frame["y"], errors="coerce")
+        bad = frame.loc[parsed.isna() & frame["y"].notna(), "y"]
+        if len(bad):
+            raise ValueError(f"input file {path.name!r} has a y that is not a number: {bad.iloc[0]!r}")
+        frame["y"] = parsed
+    return frame
+
+
+def _truncate(panel: pd.DataFrame, drop_last: pd.Series) -> pd.DataFrame:
+    """Return the panel without the last drop_last[uid] points of each series listed in drop_last."""
+    n = panel.groupby("unique_id", sort=False)["ds"].transform("size")
+    pos = panel.groupby("unique_id", sort=False).cumcount()
+    drop = panel["unique_id"].map(drop_last)
+    return panel[drop.notna().to_numpy() & (pos < n - drop.fillna(0)).to_numpy()]
+
+
+def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, step: int,
+                   models: list[str] | None = None, nonnegative: bool = False, workers: int = 1,
+                   levels: Sequence[int] = (80, 95)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (backtest, selection): backtest one row per (unique_id, cutoff, ds, model) incl. 'selected';
+
+    selection one row per (unique_id, cutoff) with the model chosen from data up to that cutoff and why.
+    Series too short for a window (min_train_length(freq) points before its cutoff) get fewer windows,
+    the latest ones, as in cross_validation.
+    """
+    panel = validate_panel(panel)
+    check_regular(panel, freq)
+    need = min_train_length(freq)
+    sizes = panel.groupby("unique_id", sort=True).size()
+    k = pd.Series([windows_that_fit(int(n), horizon, windows, step, need) for n in sizes], index=sizes.index)
+    if (k == 0).any():
+        short = k.index[k == 0].tolist()
+        log.warning("%d series too short to backtest (need %d + h=%d points): %s", len(short), need, horizon,
+                    ", ".join(short[:10]))
+    value_cols = interval_columns(levels)
+    parts, picks = [], []
+    for j in range(windows - 1, -1, -1):  # j = windows after this one; the earliest cutoff first
+        ids = k.index[k > j]
+        if ids.empty:
+            continue
+        train = _truncate(panel, pd.Series(horizon + j * step, index=ids))
+        r = forecast_panel(train, freq, horizon, windows, step, models=models, nonnegative=nonnegative,
+                           workers=workers, levels=levels)
+        cutoff = train.groupby("unique_id")["ds"].max().rename("cutoff")
+        fc = r.forecasts.merge(cutoff, left_on="unique_id", right_index=True)
+        parts.append(fc.merge(panel, on=["unique_id", "ds"], how="inner"))
+        chosen = r.quality[r.quality["is_selected"]][["unique_id", "model", "reason"]]
+        picks.append(chosen.rename(columns={"model": "selected_model"}).merge(cutoff, left_on="unique_id",
+                                                                               right_index=True))
+    if not parts:
+        raise ValueError(f"no series is long enough to backtest: need {need} + horizon {horizon} points;"
+                         f" the longest has {int(sizes.max()) if len(sizes) else 0}")
+    bt = pd.concat(parts, ignore_index=True)[CV_KEYS + value_cols]
+    bt = bt.sort_values(["unique_id", "model", "cutoff", "ds"], kind="mergesort", ignore_index=True)
+    selection = pd.concat(picks, ignore_index=True)[["unique_id", "cutoff", "selected_model", "reason"]]
+    return bt, selection.sort_values(["unique_id", "cutoff"], kind="mergesort", ignore_index=True)
+
+
+def summarize(scores: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per model: mean and median MASE over series, mean of the other scores, n_series."""
+    num = [c for c in scores.columns if c not in ("unique_id", "model", "scale", "n_windows", "horizon")
+           and pd.api.types.is_numeric_dtype(scores[c])]
+    g = scores.groupby("model", sort=True)
+    out = g[num].mean()
+    out.insert(1, "mase_median", g["mase"].median())
+    out["n_series"] = g["unique_id"].nunique()
+    return out.reset_index()
+
+
+def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
+                  models: list[str] | None = None, nonnegative: bool = False,
+                  workers: int = 1) -> dict[str, object]:
+    """Write backtest, selection, scores (series x model), scores_by_horizon and summary CSVs to output.
+
+    Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows}.
+    """
+    panel = read_panel_file(Path(input))
+    bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
+                                   nonnegative=nonnegative, workers=workers)
+    valid = validate_panel(panel)
+    m = season_length(freq)
+    scores = evaluate(bt, valid, m)
+    by_h = evaluate_by_horizon(bt, valid, m)
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    frames = dict(zip(OUTPUT_FILES, (bt, selection, scores, by_h, summarize(scores)), strict=True))
+    files = {}
+    for name, frame in frames.items():
+        frame = frame.copy()
+        for col in ("cutoff", "ds"):
+            if col in frame.columns:
+                frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+        frame.to_csv(output / name, index=False, float_format="%.6g")
+        files[name] = str(output / name)
+    scored = set(bt["unique_id"])
+    skipped = sorted(set(valid["unique_id"]) - scored)
+    return {"files": files, "series": len(scored), "skipped": skipped, "rows": len(bt),
+            "mase": {r.model: float(r.mase) for r in frames["summary.csv"].itertuples() if np.isfinite(r.mase)}}

@@ -1,0 +1,143 @@
+"""Conformal prediction intervals from backtest residuals, per model and horizon step (issue 4).
+
+Scores are absolute backtest errors divided by the series' in-sample one-step naive MAE up to the
+cutoff (known at forecast time), pooled over the series of one run per (model, step): a handful of
+windows per series is far too few for a 95% quantile, a pool of scaled errors is not. The interval is
+y_hat +/- q * scale, with the split-conformal rank ceil((n + 1) * level) of n scores.
+
+Whether a model publishes these or its own (model-based) intervals is decided per model on the
+backtest: conformal intervals there are cross-fitted (each series calibrated on the other folds of
+series, never on itself), and the method whose coverage is closer to nominal, summed over levels,
+wins; ties keep the model's own. Steps beyond the backtest horizon (short annual series) widen the
+last measured quantile by sqrt(step / last step), as a random walk would.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from forecasting.panel import iter_series
+
+MAX_FOLDS = 5
+
+
+def conformal_quantile(scores: np.ndarray, level: int) -> float:
+    """Return the split-conformal quantile of scores for a level in percent (the largest if n is small)."""
+    s = np.sort(np.asarray(scores, dtype=float))
+    if s.size == 0:
+        return float("nan")
+    k = min(math.ceil((s.size + 1) * level / 100.0), s.size)
+    return float(s[k - 1])
+
+
+def naive_mae_at(panel: pd.DataFrame, cutoffs: pd.DataFrame) -> pd.Series:
+    """Return the one-step naive in-sample MAE per (unique_id, cutoff) row of cutoffs, from data up to it."""
+    wanted = cutoffs.groupby("unique_id")["cutoff"].unique().to_dict()
+    keys, values = [], []
+    for uid, ds, y in iter_series(panel):
+        if uid not in wanted:
+            continue
+        cum = np.r_[0.0, np.cumsum(np.abs(np.diff(y)))]
+        for cut in wanted[uid]:
+            n = int(np.searchsorted(ds, np.datetime64(cut), side="right"))  # points up to the cutoff
+            keys.append((uid, pd.Timestamp(cut)))
+            values.append(cum[n - 1] / (n - 1) if n >= 2 else np.nan)
+    index = pd.MultiIndex.from_tuples(keys, names=["unique_id", "cutoff"]) if keys else None
+    return pd.Series(values, index=index, dtype="float64")
+
+
+def _with_steps(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    frame = frame.sort_values([*group, "ds"], kind="mergesort")
+    return frame.assign(step=frame.groupby(group, sort=False).cumcount().to_numpy() + 1)
+
+
+def _qtable(scores: pd.DataFrame, levels: Sequence[int], max_step: int) -> dict[tuple[str, int, int], float]:
+    """Return q[(model, step, level)] for steps 1..max_step from scored rows (model, step, s)."""
+    out = {}
+    for model, rows in scores.groupby("model", sort=True):
+        by_step = {int(k): v.to_numpy() for k, v in rows.groupby("step")["s"]}
+        last = max(by_step)
+        for level in levels:
+            q_last = conformal_quantile(by_step[last], level)
+            for step in range(1, max_step + 1):
+                out[(model, step, level)] = (conformal_quantile(by_step[step], level) if step in by_step
+                                             else q_last * math.sqrt(step / last))
+    return out
+
+
+def _apply(frame: pd.DataFrame, q: dict, levels: Sequence[int], scale: np.ndarray) -> dict[str, np.ndarray]:
+    cols = {}
+    for level in levels:
+        qs = np.array([q.get((m, s, level), np.nan) for m, s in zip(frame["model"], frame["step"], strict=True)])
+        cols[f"lo_{level}"] = frame["y_hat"].to_numpy() - qs * scale
+        cols[f"hi_{level}"] = frame["y_hat"].to_numpy() + qs * scale
+    return cols
+
+
+def _coverage_gap(y: np.ndarray, bounds: dict[str, np.ndarray], levels: Sequence[int]) -> float:
+    return sum(abs(float(np.mean((bounds[f"lo_{lv}"] <= y) & (y <= bounds[f"hi_{lv}"]))) - lv / 100.0)
+               for lv in levels)
+
+
+def calibrate(forecasts: pd.DataFrame, backtest: pd.DataFrame, panel: pd.DataFrame,
+              levels: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Return (forecasts, backtest, method per model): conformal intervals where they calibrate better.
+
+    Rows of series without a usable scale (fewer than 2 points or a flat history) keep their own
+    intervals. Needs backtests of at least 2 series; otherwise every model keeps its own.
+    """
+    models = sorted(set(forecasts["model"]))
+    methods = dict.fromkeys(models, "model")
+    if backtest.empty or backtest["unique_id"].nunique() < 2:
+        return forecasts, backtest, methods
+    bt = _with_steps(backtest, ["unique_id", "model", "cutoff"])
+    bt_scale = naive_mae_at(panel, bt[["unique_id", "cutoff"]].drop_duplicates())
+    bt_s = bt_scale.reindex(pd.MultiIndex.from_frame(bt[["unique_id", "cutoff"]])).to_numpy()
+    ok = np.isfinite(bt_s) & (bt_s > 0)
+    scored = bt.loc[ok, ["unique_id", "model", "step"]].assign(
+        s=np.abs(bt.loc[ok, "y"].to_numpy() - bt.loc[ok, "y_hat"].to_numpy()) / bt_s[ok])
+
+    fc = _with_steps(forecasts, ["unique_id", "model"])
+    max_step = int(max(fc["step"].max(), bt["step"].max()))
+    uids = sorted(set(scored["unique_id"]))
+    n_folds = min(MAX_FOLDS, len(uids))
+    fold = pd.Series(np.arange(len(uids)) % n_folds, index=uids)
+    # Cross-fitted conformal bounds for the backtest: each fold is calibrated on the others.
+    cross = {f"{side}_{lv}": np.full(len(bt), np.nan) for lv in levels for side in ("lo", "hi")}
+    bt_fold = bt["unique_id"].map(fold).to_numpy()
+    for f in range(n_folds):
+        q = _qtable(scored[scored["unique_id"].map(fold).to_numpy() != f], levels, max_step)
+        rows = ok & (bt_fold == f)
+        for col, vals in _apply(bt[rows], q, levels, bt_s[rows]).items():
+            cross[col][rows] = vals
+
+    q_all = _qtable(scored, levels, max_step)
+    last_ds = panel.groupby("unique_id")["ds"].max().rename("cutoff").reset_index()
+    fc_scale_s = naive_mae_at(panel, last_ds)
+    fc_s = fc["unique_id"].map(fc_scale_s.droplevel("cutoff")).to_numpy(dtype=float)
+    fc_ok = np.isfinite(fc_s) & (fc_s > 0)
+    fc_conf = _apply(fc, q_all, levels, fc_s)
+
+    bt_cols = {c: bt[c].to_numpy(dtype=float).copy() for c in cross}
+    fc_cols = {c: fc[c].to_numpy(dtype=float).copy() for c in cross}
+    for model in models:
+        in_bt = ok & (bt["model"] == model).to_numpy() & np.isfinite(cross[f"lo_{levels[0]}"])
+        if not in_bt.any():
+            continue
+        y = bt["y"].to_numpy()[in_bt]
+        own = _coverage_gap(y, {c: v[in_bt] for c, v in bt_cols.items()}, levels)
+        conf = _coverage_gap(y, {c: v[in_bt] for c, v in cross.items()}, levels)
+        if conf < own:
+            methods[model] = "conformal"
+            rows = ok & (bt["model"] == model).to_numpy() & np.isfinite(cross[f"lo_{levels[0]}"])
+            f_rows = fc_ok & (fc["model"] == model).to_numpy() & np.isfinite(fc_conf[f"lo_{levels[0]}"])
+            for c in cross:
+                bt_cols[c][rows] = cross[c][rows]
+                fc_cols[c][f_rows] = fc_conf[c][f_rows]
+    bt = bt.drop(columns="step").assign(**bt_cols).loc[backtest.index]
+    fc = fc.drop(columns="step").assign(**fc_cols).loc[forecasts.index]
+    return fc, bt, methods

@@ -1,0 +1,121 @@
+"""Bring your own series: file in, backtest with honest 'selected' rows and scores out.
+
+fixtures/forecasting/indeed_us_sectors_monthly.csv: monthly means of six US sectors of the Indeed
+Hiring Lab postings index (data/snapshots/indeed, CC BY 4.0), 2020-02 .. 2024-08 (55 months each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from flows.cmd_backtest import backtest
+from forecasting.evaluate_file import OUTPUT_FILES, backtest_file, backtest_panel, read_panel_file
+from forecasting.run import forecast_panel
+
+from pathlib import Path
+
+INDEED = Path(__file__).parent / "fixtures" / "forecasting" / "indeed_us_sectors_monthly.csv"
+BT_COLS = ["unique_id", "cutoff", "ds", "y", "model", "y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]
+
+
+def _annual(uid: str, y) -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2010-01-01", periods=len(y), freq="YS"),
+                         "y": np.asarray(y, dtype=float)})
+
+
+def test_windows_and_exact_naive_rows():
+    # 7 points, 4 needed to train, h = 1: two cutoffs one year apart, the last at the 6th point.
+    bt, sel = backtest_panel(_annual("a", [1, 2, 3, 4, 5, 7, 10]), "YS", horizon=1, windows=2, step=1,
+                             models=["naive"])
+    assert list(bt.columns) == BT_COLS
+    naive = bt[bt["model"] == "naive"]
+    assert naive["cutoff"].dt.year.tolist() == [2014, 2015]
+    assert naive["ds"].dt.year.tolist() == [2015, 2016]
+    assert naive["y"].tolist() == [7.0, 10.0] and naive["y_hat"].tolist() == [5.0, 7.0]
+    # the one-step residuals up to 2014 are all 1: sd = 1, lo_80 = 5 - 1.2816
+    assert naive["lo_80"].iloc[0] == pytest.approx(5 - 1.2815516)
+    selected = bt[bt["model"] == "selected"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(selected.drop(columns="model"), naive.reset_index(drop=True).drop(columns="model"))
+    assert sel["selected_model"].tolist() == ["naive", "naive"]
+
+
+def test_selected_rows_use_only_data_up_to_their_cutoff():
+    panel = read_panel_file(INDEED)
+    uid = "demand/US/indeed/software_development"
+    one = panel[panel["unique_id"] == uid].reset_index(drop=True)
+    bt, sel = backtest_panel(one, "MS", horizon=6, windows=2, step=3)
+    first_cut = sel["cutoff"].min()
+    # what forecast_panel publishes when run on the data up to the first cutoff is the 'selected' row
+    published = forecast_panel(one[one["ds"] <= first_cut], "MS", 6, 2, 3).forecasts
+    expect = published[published["model"] == "selected"]["y_hat"].to_numpy()
+    got = bt[(bt["model"] == "selected") & (bt["cutoff"] == first_cut)]["y_hat"].to_numpy()
+    np.testing.assert_allclose(got, expect)
+    # changing everything after the first cutoff changes neither the choice nor the forecast there
+    shocked = one.copy()
+    shocked.loc[shocked["ds"] > first_cut, "y"] *= 3.0
+    bt2, sel2 = backtest_panel(shocked, "MS", horizon=6, windows=2, step=3)
+    assert sel2.iloc[0]["selected_model"] == sel.iloc[0]["selected_model"]
+    np.testing.assert_allclose(bt2[(bt2["model"] == "selected") & (bt2["cutoff"] == first_cut)]["y_hat"], got)
+
+
+def test_backtest_file_on_real_indeed_sectors(tmp_path):
+    result = backtest_file(INDEED, "MS", horizon=6, windows=4, step=3, output=tmp_path)
+    assert sorted(result["files"]) == sorted(OUTPUT_FILES) and result["series"] == 6 and result["skipped"] == []
+    bt = pd.read_csv(tmp_path / "backtest.csv")
+    assert list(bt.columns) == BT_COLS
+    # 6 series x 4 cutoffs x 6 steps, for each default model and 'selected'
+    assert bt.groupby("model").size().to_dict() == {
+        m: 144 for m in ("ensemble", "ets", "naive", "seasonal_naive", "selected", "tsb")}
+    assert sorted(bt["cutoff"].unique()) == ["2023-05-01", "2023-08-01", "2023-11-01", "2024-02-01"]
+    assert bt.loc[bt["cutoff"] == "2024-02-01", "ds"].max() == "2024-08-01"
+    by_h = pd.read_csv(tmp_path / "scores_by_horizon.csv")
+    assert by_h["step"].tolist()[:6] == [1, 2, 3, 4, 5, 6] and (by_h["n_windows"] == 4).all()
+    summary = pd.read_csv(tmp_path / "summary.csv").set_index("model")
+    # on these trending indices the engine's own pick beats both naive baselines on later data
+    assert summary.loc["selected", "mase"] < summary.loc["naive", "mase"] < summary.loc["seasonal_naive", "mase"]
+    sel = pd.read_csv(tmp_path / "selection.csv")
+    assert len(sel) == 24 and set(sel["selected_model"]) <= {"ensemble", "ets", "naive", "seasonal_naive", "tsb"}
+
+
+def test_read_errors_name_the_file_and_value(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.csv"):
+        read_panel_file(tmp_path / "nope.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unique_id,ds,y\na,2020-01-01,1\na,someday,2\n")
+    with pytest.raises(ValueError, match="'someday'"):
+        read_panel_file(bad)
+    bad.write_text("id,ds,y\na,2020-01-01,1\n")
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['unique_id'\]"):
+        read_panel_file(bad)
+    (tmp_path / "p.json").write_text("{}")
+    with pytest.raises(ValueError, match="'p.json' must end in"):
+        read_panel_file(tmp_path / "p.json")
+
+
+def test_parquet_input_and_too_short_series(tmp_path):
+    panel = pd.concat([_annual("long", [3, 4, 5, 4, 6, 7, 8]), _annual("short", [1, 2, 3])])
+    panel.to_parquet(tmp_path / "p.parquet")
+    result = backtest_file(tmp_path / "p.parquet", "YS", 1, 2, 1, tmp_path / "out")
+    assert result["series"] == 1 and result["skipped"] == ["short"]
+    with pytest.raises(ValueError, match="no series is long enough"):
+        backtest_panel(_annual("short", [1, 2, 3]), "YS", 1, 2, 1)
+
+
+def test_cli_command(tmp_path):
+    app = typer.Typer()
+    app.command("backtest")(backtest)
+    app.command("noop")(lambda: None)  # two commands, so the name is part of the call as in talentcast
+    panel = _annual("a", [1, 2, 3, 4, 5, 7, 10])
+    panel.to_csv(tmp_path / "a.csv", index=False)
+    args = ["backtest", "--input", str(tmp_path / "a.csv"), "--freq", "YS", "--horizon", "1", "--windows", "2",
+            "--step", "1", "--output", str(tmp_path / "out"), "--models", "naive,drift"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "1 series backtested, 6 rows written" in r.output
+    assert set(pd.read_csv(tmp_path / "out" / "backtest.csv")["model"]) == {"naive", "drift", "selected"}
+    r = CliRunner().invoke(app, [*args[:3], "--freq", "M", *args[5:]])
+    assert r.exit_code == 1 and "unsupported freq 'M'" in r.output
