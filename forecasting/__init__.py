@@ -1,7 +1,8 @@
 """Forecasting engine: long panel (unique_id, ds, y) in, long frames (unique_id, ds, model, y_hat, intervals) out.
 
-Layers: panel (contract and checks) -> models, local_models (sklearn-style estimators) + registry ->
-backtest (statsforecast-style windows) -> ensemble, intervals (conformal) -> metrics -> select -> run
+Layers: panel (contract and checks) -> models, local_models (sklearn-style estimators), global_model
+(one gradient-boosting fit per panel, features in DuckDB SQL) + registry -> backtest (statsforecast-style
+windows; global_backtest for global models) -> ensemble, intervals (conformal) -> metrics -> select -> run
 (forecast_panel, the one entry point); evaluate_file runs it all on a user's own panel, cutoff by cutoff.
 """
 

@@ -26,13 +26,15 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.backtest import cross_validation
 from forecasting.ensemble import ENSEMBLE, add_ensemble
+from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import (check_regular, future_dates, iter_series, min_train_length, season_length,
                                validate_panel)
-from forecasting.registry import BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, build_models
-from forecasting.select import select_models
+from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, PREFERRED, SWITCH_MARGIN,
+                                  build_global_models, build_models)
+from forecasting.select import select_by_group
 
 # Batches per worker: enough to even out long and short series, few enough to keep overhead low.
 BATCHES_PER_WORKER = 4
@@ -103,6 +105,25 @@ def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.Da
     return forecasts, backtest
 
 
+def _global_models(panel: pd.DataFrame, job: _Job) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Return (forecasts, backtest) per global model, each fitted on the whole panel (once per cutoff)."""
+    models = build_global_models(list(job.models), job.freq, job.horizon)
+    if not models:
+        return []
+    need = min_train_length(job.freq)
+    sizes = panel.groupby("unique_id", sort=True).size()
+    bt_h = np.minimum(job.horizon, sizes - need)  # as in _forecast_batch
+    out = []
+    # one thread: on 2 busy cores, OpenMP threads made a 1 s fit take over 5 s (oversubscription)
+    with threadpool_limits(limits=1):
+        for name, model in models.items():
+            bt = global_cross_validation(panel, name, model, job.freq, bt_h, job.backtest_windows, job.step,
+                                         need, job.levels, max_stale=job.step)
+            fc = global_forecast(panel, name, model, job.freq, job.horizon, job.levels)
+            out.append((fc, bt))
+    return out
+
+
 def _batches(panel: pd.DataFrame, n_batches: int) -> list[pd.DataFrame]:
     uids = panel["unique_id"].unique()
     groups = np.array_split(np.arange(len(uids)), max(1, min(n_batches, len(uids))))
@@ -122,7 +143,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
-    unless another model has a strictly lower backtest MASE. Intervals are each model's own or
+    unless another model has a strictly lower mean backtest MASE over the series' group (the first
+    '/'-part of unique_id); the ensemble is preferred (forecasting/select.py, registry.SWITCH_MARGIN).
+    Intervals are each model's own or
     conformal ones from the backtest, whichever covers closer to nominal there (forecasting/intervals.py;
     quality.interval_method says which). nonnegative=True clips every series at 0,
     a set clips only those unique_ids (count series).
@@ -152,8 +175,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                                  initializer=_init_worker) as pool:
             parts = list(pool.map(_forecast_batch, batches, repeat(job)))
-    forecasts = pd.concat([p[0] for p in parts], ignore_index=True)
-    backtest = pd.concat([p[1] for p in parts], ignore_index=True)
+    global_parts = _global_models(panel, job)
+    forecasts = pd.concat([p[0] for p in parts] + [g[0] for g in global_parts], ignore_index=True)
+    backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:
         forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
     # Before clipping: conformal bounds are symmetric around the unclipped y_hat.
@@ -166,7 +190,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
 
     m = season_length(freq)
     quality = _with_unscored(evaluate(backtest, panel, m), panel, names)
-    chosen = select_models(quality, baseline, series=panel["unique_id"].unique())
+    uids = panel["unique_id"].unique()
+    groups = {str(u): str(u).split("/")[0] for u in uids}
+    chosen = select_by_group(quality, baseline, groups, SWITCH_MARGIN, preferred=PREFERRED, series=uids)
     pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
     quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)
     quality["reason"] = quality["unique_id"].map(dict(zip(chosen["unique_id"], chosen["reason"], strict=True)))

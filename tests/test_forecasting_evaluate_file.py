@@ -69,7 +69,7 @@ def test_backtest_file_on_real_indeed_sectors(tmp_path):
     assert list(bt.columns) == BT_COLS
     # 6 series x 4 cutoffs x 6 steps, for each default model and 'selected'
     assert bt.groupby("model").size().to_dict() == {
-        m: 144 for m in ("ensemble", "ets", "naive", "seasonal_naive", "selected", "tsb")}
+        m: 144 for m in ("ensemble", "ets", "gbm", "naive", "seasonal_naive", "selected", "tsb")}
     assert sorted(bt["cutoff"].unique()) == ["2023-05-01", "2023-08-01", "2023-11-01", "2024-02-01"]
     assert bt.loc[bt["cutoff"] == "2024-02-01", "ds"].max() == "2024-08-01"
     by_h = pd.read_csv(tmp_path / "scores_by_horizon.csv")

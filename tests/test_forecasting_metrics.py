@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from forecasting.metrics import evaluate, evaluate_by_horizon
-from forecasting.select import select_models
+from forecasting.select import select_by_group, select_models
 
 Y = pd.Timestamp
 
@@ -91,3 +91,28 @@ def test_select_prefers_strictly_better_model_and_keeps_baseline_otherwise():
 def test_select_treats_float_noise_as_a_tie():
     q = _quality([("a", "naive", 0.1 + 0.2, 1), ("a", "ets", 0.3, 1)])
     assert select_models(q, "naive")["model"].tolist() == ["naive"]
+
+
+def test_select_by_group_prefers_the_ensemble_unless_a_series_is_clearly_better_alone():
+    q = _quality([
+        ("g/a", "seasonal_naive", 1.00, 3), ("g/a", "ensemble", 0.80, 3), ("g/a", "naive", 0.75, 3),
+        ("g/b", "seasonal_naive", 1.00, 3), ("g/b", "ensemble", 0.80, 3), ("g/b", "naive", 0.10, 3),
+        ("g/c", "seasonal_naive", 0.90, 3), ("g/c", "ensemble", 1.05, 3), ("g/c", "naive", 0.95, 3),
+        ("h/d", "seasonal_naive", 1.00, 3), ("h/d", "ensemble", 1.20, 3), ("h/d", "naive", 1.10, 3),
+    ])
+    groups = {u: u.split("/")[0] for u in q["unique_id"]}
+    pick = select_by_group(q, "seasonal_naive", groups, margin=0.8, preferred="ensemble",
+                           series=[*groups, "g/e"]).set_index("unique_id")
+    # group g: ensemble mean 0.883 < seasonal_naive 0.967, so every g series gets it (g/c too, though it
+    # lost to the baseline alone) but g/b, whose naive is below 0.2 x the ensemble's MASE; group h keeps the
+    # baseline; g/e is too short to backtest
+    assert pick["model"].to_dict() == {"g/a": "ensemble", "g/b": "naive", "g/c": "ensemble",
+                                       "h/d": "seasonal_naive", "g/e": "seasonal_naive"}
+    assert pick.loc["g/a", "reason"] == "group g: ensemble mean MASE 0.88 vs seasonal_naive 0.97 over 3 series"
+    assert pick.loc["g/b", "reason"] == "naive: MASE 0.10 vs group choice ensemble 0.80, over 80% better"
+    assert pick.loc["h/d", "reason"] == ("group h: seasonal_naive mean MASE 1.00 vs seasonal_naive 1.00"
+                                         " over 1 series")
+    plain = select_by_group(q, "seasonal_naive", groups, margin=0.0).set_index("unique_id")["model"]
+    assert plain["g/a"] == "naive" and plain["g/c"] == "seasonal_naive"  # margin 0: each series' best
+    with pytest.raises(ValueError, match="margin"):
+        select_by_group(q, "seasonal_naive", groups, margin=1.5)

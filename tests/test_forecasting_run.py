@@ -36,7 +36,7 @@ def monthly_result(monthly_panel):
 def test_monthly_defaults_and_output_shape(monthly_result):
     f = monthly_result.forecasts
     assert list(f.columns) == OUT_COLS
-    assert set(f["model"]) == {"naive", "seasonal_naive", "ets", "tsb", "ensemble", "selected"}
+    assert set(f["model"]) == {"naive", "seasonal_naive", "ets", "tsb", "gbm", "ensemble", "selected"}
     assert (f.groupby(["unique_id", "model"]).size() == 6).all()
     assert f.loc[f["unique_id"] == "trend_a", "ds"].min() == pd.Timestamp("2024-01-01")
     assert list(monthly_result.backtest.columns) == [
@@ -87,8 +87,9 @@ def test_ets_beats_naive_on_a_trending_series():
     r = forecast_panel(_series("ai_jobs", _trend(80, 11)), "MS", horizon=12, backtest_windows=3, step=3)
     q = r.quality.set_index("model")
     assert q.loc["ets", "mase"] < q.loc["naive", "mase"] < q.loc["seasonal_naive", "mase"]
-    assert q.loc["ets", "is_selected"]
-    assert q.loc["ets", "reason"].startswith("ets: MASE ") and q.loc["ets", "reason"].endswith("on 3 windows")
+    # the ensemble (ETS + GBM + naive) is preferred once it beats the baseline (forecasting/select.py)
+    assert q.loc["ensemble", "mase"] < q.loc["seasonal_naive", "mase"] and q.loc["ensemble", "is_selected"]
+    assert q.loc["ets", "reason"].startswith("group ai_jobs: ensemble mean MASE ")
 
 
 def test_short_annual_series_gets_forecasts_with_intervals():
