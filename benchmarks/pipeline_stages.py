@@ -25,6 +25,7 @@ def plain_run(home: Path) -> dict[str, float]:
     from core.settings import Settings
     from dashboards.report import build_report
     from flows import steps
+    from forecasting.gap_step import run_gap
     from forecasting.warehouse import ForecastPlan, run_forecasts
     from ingest.registry import all_sources
 
@@ -43,6 +44,7 @@ def plain_run(home: Path) -> dict[str, float]:
     timed("staging", lambda: steps.build_layer(db, "staging"))
     timed("features", lambda: steps.build_layer(db, "features"))
     timed("forecasts", lambda: run_forecasts(db, run_id, ForecastPlan(workers=s.workers)))
+    timed("gap", lambda: run_gap(db, run_id))
     variables = {"run_id": run_id, "as_of": started.strftime("%Y-%m-%d %H:%M:%S"), "snapshot_id": steps.snapshot_id(db)}
     timed("marts", lambda: steps.build_layer(db, "marts", variables))
     timed("checks", lambda: steps.check(db))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import typer
 from rich.console import Console
@@ -61,6 +62,7 @@ def read_crosswalks(seeds_dir: Path) -> dict[tuple[int, int], pd.DataFrame]:
 def ai_mfg_codes(seeds_dir: Path) -> set[str]:
     """Return the SOC codes (current and legacy) of the AI x manufacturing occupations of interest."""
     seed = pd.read_csv(Path(seeds_dir) / "occupations_of_interest.csv", dtype=str, keep_default_na=False)
+    seed = seed[seed["family"] != "mapped"]  # added only as skill-gap demand targets, not AI x manufacturing
     codes = set(seed["soc_code"])
     for legacy in seed["legacy_codes"]:
         codes |= {c for c in legacy.split("|") if c}
@@ -114,3 +116,72 @@ def evaluate_projections(
     rows.to_csv(output, index=False)
     print_summary(summary, f"BLS {Path(projections).name}: growth {base_year}-{target_year} vs OEWS", console)
     console.print(f"wrote {len(rows):,} occupations to {output}")
+
+
+def program_outlook(published: Path, program: str, region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (outlook: one row per region, bands: one row per region x year) of one program from the published file."""
+    from core.db import connect_reader
+    from dashboards.queries import run_named
+
+    con = connect_reader(published)
+    try:
+        outlook = run_named(con, "program_outlook")
+        years = con.execute("SELECT region, year, demand_p10, demand_p50, demand_p90, supply_p10, supply_p50, "
+                            "supply_p90, gap_p10, gap_p50, gap_p90 FROM marts.skill_gap "
+                            "WHERE program_code = ? ORDER BY region, year", [program]).df()
+    finally:
+        con.close()
+    rows = outlook[outlook["program_code"] == program]
+    if region:
+        rows, years = rows[rows["region"] == region], years[years["region"] == region]
+    if rows.empty:
+        known = ", ".join(f"{c} ({r})" for c, r in zip(outlook["program_code"], outlook["region"]))
+        raise ValueError(f"no outlook for program {program!r}" + (f" in region {region!r}" if region else "")
+                         + f"; published: {known}")
+    return rows.reset_index(drop=True), years.reset_index(drop=True)
+
+
+def _num(value: object, pct: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "-"
+    return f"{value:+.1%}" if pct else f"{value:,.0f}"
+
+
+def print_outlook(outlook: pd.DataFrame, bands: pd.DataFrame, console: Console) -> None:
+    """Print each region's outlook as a two-column table, then the P10/P50/P90 bands per year."""
+    for r in outlook.itertuples(index=False):
+        table = Table("", "", title=f"{r.program_code} {r.program_title} ({r.system}, {r.region}, assumptions: "
+                                    f"{r.assumption_set})", show_header=False)
+        table.add_row("outlook", r.outlook)
+        table.add_row("years", f"{r.first_year}-{r.last_year}")
+        table.add_row("demand (P50)", f"{_num(r.demand_first)} -> {_num(r.demand_last)} "
+                                      f"({_num(r.demand_growth_per_year, pct=True)}/yr)")
+        table.add_row("demand unit", r.demand_unit)
+        table.add_row("supply (P50)", f"{_num(r.supply_first)} -> {_num(r.supply_last)} "
+                                      f"({_num(r.supply_growth_per_year, pct=True)}/yr)")
+        table.add_row("supply unit", r.supply_unit)
+        table.add_row("gap band (P10..P90)", f"{_num(r.gap_low)} .. {_num(r.gap_high)} "
+                                             f"(P50 {_num(r.gap_first)} -> {_num(r.gap_last)})")
+        table.add_row("caveats", r.caveats)
+        table.add_row("coverage", r.coverage)
+        console.print(table)
+        years = Table("year", "demand P10", "P50", "P90", "supply P10", "P50", "P90", "gap P10", "P50", "P90",
+                      title=f"{r.program_code} {r.region}: 80% bands by year")
+        for b in bands[bands["region"] == r.region].itertuples(index=False):
+            years.add_row(str(b.year), *(_num(v) for v in (b.demand_p10, b.demand_p50, b.demand_p90, b.supply_p10,
+                                                            b.supply_p50, b.supply_p90, b.gap_p10, b.gap_p50,
+                                                            b.gap_p90)))
+        console.print(years)
+
+
+def gap(
+    program: str = typer.Option(..., "--program", help="Program code: CIP 2020 (14.4201) or Chinese major (080803T)."),
+    region: str = typer.Option(None, "--region", help="US or CN; default: every region the program has."),
+) -> None:
+    """Print a program's outlook: demand and supply trend, the gap band over the next 1-5 years, caveats."""
+    try:
+        outlook, bands = program_outlook(get_settings().published_path, program, region)
+    except (FileNotFoundError, ValueError, duckdb.Error) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    print_outlook(outlook, bands, Console())

@@ -5,7 +5,7 @@ mean y_hat and sd = (hi_80 - lo_80) / (2 * 1.2816) (a stated approximation: the 
 baseline intervals are close to symmetric), draw demand and supply independently, clip counts at
 zero, apply the planner's parameters (share of openings filled by new graduates, share of graduates
 entering the local labour market) and take percentiles of demand, supply, gap = demand - supply and
-ratio = demand / supply. Not yet wired into marts.skill_gap (needs a pipeline step after forecasts).
+ratio = demand / supply. forecasting/gap_step.py runs it in the pipeline (forecasts.gap_simulation).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ PERCENTILES = (10, 50, 90)
 
 @dataclass(frozen=True)
 class GapAssumptions:
-    """Planner's parameters; 1.0 = no adjustment (a sourced seed of defaults is still to do, issue 5)."""
+    """Planner's parameters; 1.0 = no adjustment (sourced defaults: seeds/gap_assumptions.csv)."""
 
     new_graduate_share: float = 1.0  # share of openings filled by new graduates
     retention_share: float = 1.0  # share of graduates entering the local labour market

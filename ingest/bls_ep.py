@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.base import Parsed, Reject, SourceFormatError
+from ingest.bls_ep_exports import employment_columns, openings_column, soc_code_from_cell, title_from_cell
 from ingest.http import download
 
 LIVE_URL = "https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"
 FILE = re.compile(r"ep_(\d{4})-(\d{2})_occupationProj\.csv$")
-SOC = re.compile(r"\d{2}-\d{4}")
 
 
 def _number(value: object) -> float | None:
@@ -60,32 +60,36 @@ class BlsProjections:
         return out
 
     def _rows(self, path: Path, base: int, target: int, out: Parsed) -> list[tuple]:
+        # Every vintage's layout (issue 5): column names and '="11-1011"' codes as ingest/bls_ep_exports.py reads them.
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
             raise SourceFormatError(path, f"cannot parse CSV: {exc}") from exc
-        cols = {c.lower(): c for c in frame.columns}
-        need = {"code": "occupation code", "base": f"employment {base}", "target": f"employment {target}",
-                "openings": f"occupational openings, {base}-{target} annual average"}
-        missing = [v for v in need.values() if v not in cols]
-        if missing:
-            raise SourceFormatError(path, f"missing column(s) {missing}")
+        cols = {c.lower().strip(): c for c in frame.columns}
+        code_col = cols.get("occupation code") or cols.get("soc code")
+        base_col, target_col, col_base, col_target = employment_columns(list(frame.columns), path)
+        openings_col = openings_column(list(frame.columns))
+        if code_col is None or openings_col is None:
+            raise SourceFormatError(path, f"no occupation code or openings column in {list(frame.columns)}")
+        if (col_base, col_target) != (base, target):
+            raise SourceFormatError(path, f"file name says vintage {base}-{target}, its columns say {col_base}-{col_target}")
+        title_col = cols.get("occupation title") or cols.get("title")
+        edu_col = cols.get("typical entry-level education")
         rows = []
         for i, rec in frame.iterrows():
             record = f"row {i + 2}"
-            code = rec[cols[need["code"]]].strip()
-            if not SOC.fullmatch(code):
-                out.rejects.append(Reject(self.name, path.name, record, f"bad SOC code {code!r}"))
+            code = soc_code_from_cell(rec[code_col])
+            if not code:
+                out.rejects.append(Reject(self.name, path.name, record, f"bad SOC code {rec[code_col]!r}"))
                 continue
             try:
-                values = [_number(rec[cols[need[k]]]) for k in ("base", "target", "openings")]
+                values = [_number(rec[c]) for c in (base_col, target_col, openings_col)]
             except ValueError as exc:
                 out.rejects.append(Reject(self.name, path.name, record, f"non-numeric value: {exc}"))
                 continue
-            if any(v is not None and v < 0 for v in (values[0], values[1], values[2])):
+            if any(v is not None and v < 0 for v in values):
                 out.rejects.append(Reject(self.name, path.name, record, f"negative count in {values}"))
                 continue
-            title = rec[cols["occupation title"]].split("    *")[0].strip() if "occupation title" in cols else ""
-            edu = rec[cols["typical entry-level education"]] if "typical entry-level education" in cols else None
-            rows.append((base, target, code, title, *values, edu))
+            title = title_from_cell(rec[title_col]) if title_col else ""
+            rows.append((base, target, code, title, *values, rec[edu_col] if edu_col else None))
         return rows

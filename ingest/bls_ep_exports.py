@@ -33,7 +33,7 @@ class ProjectionExport:
     frame: pd.DataFrame  # COLUMNS; one row per SOC code
 
 
-def _code(value: object) -> str:
+def soc_code_from_cell(value: object) -> str:
     """Return 'NN-NNNN' from cells such as '="11-1011"' or ' 11-1011 ', or '' when there is none."""
     match = _SOC.search(str(value))
     return match.group(0) if match else ""
@@ -50,6 +50,16 @@ def _thousands(value: object, path: Path, record: str) -> float | None:
         raise SourceFormatError(path, f"employment {text!r} is not a number", record) from None
 
 
+def openings_column(columns: list[str]) -> str | None:
+    """Return the annual-average openings header of a CSV export (every layout says 'openings'), or None."""
+    return next((c for c in columns if "openings" in c.lower()), None)
+
+
+def title_from_cell(value: object) -> str:
+    """Return the occupation title without the web page's example job titles ('    * ...', 'Show/hide ...')."""
+    return re.split(r"\s{3,}|\t|Show/hide", str(value))[0].strip()
+
+
 def _vintage_from_name(path: Path) -> tuple[int, int] | None:
     match = _VINTAGE_NAME.search(path.name)
     if not match:
@@ -58,7 +68,7 @@ def _vintage_from_name(path: Path) -> tuple[int, int] | None:
     return base, base // 100 * 100 + int(match.group(2))
 
 
-def _employment_columns(columns: list[str], path: Path) -> tuple[str, str, int, int]:
+def employment_columns(columns: list[str], path: Path) -> tuple[str, str, int, int]:
     """Return (base column, target column, base year, target year) among CSV headers."""
     found = []
     for col in columns:
@@ -81,14 +91,14 @@ def _read_csv(path: Path) -> ProjectionExport:
     title_col = next((c for c in frame.columns if c.lower().strip() in {"title", "occupation title"}), None)
     if code_col is None:
         raise SourceFormatError(path, f"no 'SOC Code' or 'Occupation Code' column in {list(frame.columns)}")
-    base_col, target_col, base, target = _employment_columns(list(frame.columns), path)
+    base_col, target_col, base, target = employment_columns(list(frame.columns), path)
     rows = []
     for i, rec in frame.iterrows():
         record = f"row {i + 2}"
-        code = _code(rec[code_col])
+        code = soc_code_from_cell(rec[code_col])
         if not code:
             raise SourceFormatError(path, f"bad SOC code {rec[code_col]!r}", record)
-        title = re.split(r"\s{3,}|\t|Show/hide", str(rec[title_col]))[0].strip() if title_col else ""
+        title = title_from_cell(rec[title_col]) if title_col else ""
         rows.append((code, title, _thousands(rec[base_col], path, record), _thousands(rec[target_col], path, record)))
     return ProjectionExport(base, target, pd.DataFrame(rows, columns=COLUMNS))
 
@@ -127,7 +137,7 @@ def _read_workbook(path: Path) -> ProjectionExport:
         if str(frame.iloc[i, type_col]).strip().lower() != "line item":
             continue
         record = f"sheet {sheet} row {i + 1}"
-        code = _code(frame.iloc[i, 1])
+        code = soc_code_from_cell(frame.iloc[i, 1])
         if not code:
             raise SourceFormatError(path, f"bad SOC code {frame.iloc[i, 1]!r}", record)
         rows.append((code, str(frame.iloc[i, 0]).strip(), _thousands(frame.iloc[i, base_col], path, record),
