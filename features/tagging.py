@@ -12,11 +12,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from features.build import FEATURES, STAGING, build_models, load_seeds
+from core.db import build_table
+from features.build import FEATURES, STAGING, build_models
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+# one text at a time: no cross-text de-duplication (int_postings__reposts) and no attribute extraction
 TAG_MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
-             [m for m in FEATURES if m.table.startswith("int_postings__")]
+             [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
+                                                  "int_postings__tagged")]
+TAG_SEEDS = ("skill_terms", "skill_stopphrases")  # only what TAG_MODELS read: another seed's edit cannot break tag
 MAX_TEXT_CHARS = 200_000  # a 10 MB "post" is a paste accident; the first 200k characters carry the posting
 
 
@@ -49,7 +53,9 @@ def tag_texts(texts: list[str], seeds_dir: Path = SEEDS_DIR) -> list[dict]:
         con.register("comments_df", comments)
         con.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
         con.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
-        load_seeds(con, seeds_dir)
+        for seed in TAG_SEEDS:
+            path = seeds_dir / f"{seed}.csv"
+            build_table(con, "ref", seed, f"SELECT * FROM read_csv('{path.as_posix()}', header=true, all_varchar=true)")
         build_models(con, TAG_MODELS)
         rows = con.execute("""
             SELECT t.comment_id, t.is_posting, t.not_posting_reason, t.ai, t.mfg, t.ai_mfg, t.n_positions,

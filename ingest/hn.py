@@ -12,11 +12,13 @@ import pandas as pd
 
 from ingest.base import Parsed, Reject, SourceFormatError
 from ingest.http import get
+from ingest.payload import read_text, record_problem
 
 ALGOLIA = "https://hn.algolia.com/api/v1"
 MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 LABEL = re.compile(r"([A-Z][a-z]{2})(\d{2})")
+POSTING_COLUMNS = ["thread_id", "thread_title", "comment_id", "created_at", "text", "fetched_at"]
 COLUMNS = ["month_label", "month", "num_comments", "points", "term", "full_term", "count", "percentage", "rank"]
 
 
@@ -39,6 +41,42 @@ def _open_text(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def parse_postings_jsonl(path: Path, source: str = "hn") -> tuple[list[dict], list[Reject]]:
+    """Return (one row per posting comment, rejects) of a live JSONL payload; raise SourceFormatError if unreadable."""
+    text = read_text(path)
+    rows, rejects = [], []
+    lines = text.split("\n")
+    for i, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        record = f"line {i}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            last = i == len(lines) or (i == len(lines) - 1 and not lines[-1])
+            why = "truncated last line" if last else "invalid JSON"
+            rejects.append(Reject(source, path.name, record, f"{why}: {exc.msg} at column {exc.colno}", line[:300]))
+            continue
+        problem = None
+        if not isinstance(rec, dict):
+            problem = f"line is a JSON {type(rec).__name__}, not an object"
+        elif missing := [k for k in ("thread_id", "comment_id", "text") if rec.get(k) in (None, "")]:
+            problem = f"missing {missing}"
+        elif not str(rec["comment_id"]).isdigit() or not str(rec["thread_id"]).isdigit():
+            problem = f"non-numeric id(s) {rec['thread_id']!r}/{rec['comment_id']!r}"
+        else:
+            problem = record_problem({"text": rec.get("text"), "thread_title": rec.get("thread_title")})
+        if problem:
+            rejects.append(Reject(source, path.name, record, problem, line[:300]))
+            continue
+        created = pd.to_datetime(rec.get("created_at"), utc=True, errors="coerce")
+        rows.append({"thread_id": int(rec["thread_id"]), "thread_title": rec.get("thread_title"),
+                     "comment_id": int(rec["comment_id"]),
+                     "created_at": None if pd.isna(created) else created.tz_convert(None).to_pydatetime(),
+                     "text": str(rec["text"]), "fetched_at": rec.get("fetched_at")})
+    return rows, rejects
 
 
 class HnWhoIsHiring:
@@ -74,9 +112,18 @@ class HnWhoIsHiring:
     def parse(self, files: list[Path]) -> Parsed:
         """Return raw table 'monthly_terms': one row per month and term."""
         out, rows = Parsed(), []
+        postings: list[dict] = []
         for path in files:
-            if path.name.endswith(".jsonl"):
-                continue  # posting-level live payload: tagged by the postings pipeline (issue 3)
+            if path.name.endswith((".jsonl", ".jsonl.gz")):
+                # posting-level live payload: one comment a line -> raw.hn__postings (tagged by the postings SQL)
+                try:
+                    file_postings, rejects = parse_postings_jsonl(path, self.name)
+                except SourceFormatError as exc:
+                    out.rejects.append(Reject(self.name, path.name, exc.record, exc.problem))
+                    continue
+                postings += file_postings
+                out.rejects += rejects
+                continue
             try:
                 doc = json.loads(_open_text(path))
             except json.JSONDecodeError as exc:
@@ -92,6 +139,8 @@ class HnWhoIsHiring:
             for i, month in enumerate(doc):
                 rows += self._month_rows(path, i, month, out)
         out.tables["monthly_terms"] = pd.DataFrame(rows, columns=COLUMNS)
+        if any(p.name.endswith((".jsonl", ".jsonl.gz")) for p in files):
+            out.tables["postings"] = pd.DataFrame(postings, columns=POSTING_COLUMNS)
         return out
 
     def _month_rows(self, path: Path, i: int, month: object, out: Parsed) -> list[tuple]:

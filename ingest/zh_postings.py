@@ -52,6 +52,11 @@ def parse_thread_file(path: Path, source: str = "zh_postings") -> tuple[dict, li
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SourceFormatError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_thread_text(text, path, source)
+
+
+def parse_thread_text(text: str, path: Path, source: str = "zh_postings") -> tuple[dict, list[dict], list[Reject]]:
+    """Return (thread row, comment rows, rejects) for one thread document's text; `path` names it in errors."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

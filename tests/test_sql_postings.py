@@ -1,6 +1,8 @@
 """The postings SQL models on hand-written raw rows, with exact expected tags and monthly counts."""
 
+import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,7 +12,11 @@ from features.build import FEATURES, STAGING, Model, ModelBuildError, build_mode
 
 ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
             [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
-                                                 "int_postings__tagged", "feat_demand_zh__monthly")]
+                                                 "int_postings__tagged", "int_postings__attributes",
+                                                 "int_postings__reposts", "int_postings__counted",
+                                                 "int_postings__occupations", "int_postings__occupation_coverage",
+                                                 "feat_demand_zh__monthly")]
+REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture
@@ -25,6 +31,9 @@ def con(tmp_path):
         "industrial robotics,mfg,robotics_hw,zh,机器人,test\n"
         "industrial automation,mfg,automation_plc,en,PLC,test\n")
     (seeds / "skill_stopphrases.csv").write_text("phrase,reason\n聊天机器人,chatbots are not robots\n")
+    for name in ("postings_rules.csv", "cn_regions.csv", "onet_alternate_titles.csv", "esco_occupation_titles.csv",
+                 "csco22_titles.csv"):  # the real rules, region aliases and occupation titles
+        shutil.copy(REPO_SEEDS / name, seeds / name)
     con = connect(tmp_path / "wh.duckdb")
     load_seeds(con, seeds)
     threads = pd.DataFrame({
@@ -129,3 +138,94 @@ def test_both_needs_one_position_and_optional_skills_do_not_tag(con):
     optional = con.execute("SELECT position_no, is_required FROM features.int_postings__skill_matches "
                            "WHERE comment_id = 20 AND term = 'PyTorch'").fetchall()
     assert optional == [(2, False)]
+
+
+REPOST = ("### 机器视觉算法工程师（深圳南山）\n公司：星河智造。薪资 25k-40k，3年以上经验。负责工业相机缺陷检测算法研发，"
+          "熟悉 PyTorch 与 OpenCV，为汽车零部件产线落地质检方案，欢迎投递简历。")
+
+
+def _add_comments(con, rows):
+    """Insert (comment_id, issue_number, author, body, created_at) rows, copying the other fields of comment 10."""
+    for cid, issue, author, body, created in rows:
+        con.execute("INSERT INTO raw.zh_postings__comments SELECT * REPLACE (? AS comment_id, ? AS issue_number, "
+                    "? AS author, ? AS body, ?::TIMESTAMP AS created_at) FROM raw.zh_postings__comments "
+                    "WHERE comment_id = 10", [cid, issue, author, body, created])
+
+
+def test_reposts_are_linked_and_counted_once_per_month_by_the_rule(con):
+    # 30: first post (Jan); 31: the same text again in Jan by the same poster, spacing and punctuation changed
+    # (exact); 32: reposted in the Feb-Mar thread with small edits (near); 33: another poster's different text
+    _add_comments(con, [
+        (30, 1, "frank", REPOST, "2024-01-05"),
+        (31, 1, "frank", REPOST.replace("，", ", ").replace("。", ". "), "2024-01-20"),
+        (32, 2, "frank", REPOST.replace("3年以上", "5年以上").replace("欢迎投递简历", "长期有效，欢迎投递"), "2024-02-03"),
+        (33, 2, "gina", "### 嵌入式软件工程师（杭州）\n负责 PLC 与伺服驱动调试，熟悉 C 语言与实时操作系统，"
+                        "两年以上经验，支持工厂自动化产线升级，待遇从优。", "2024-02-04"),
+    ])
+    build_models(con, ZH_MODELS)
+    links = con.sql("SELECT comment_id, repost_group, link FROM features.int_postings__reposts "
+                    "WHERE comment_id >= 30 ORDER BY comment_id").fetchall()
+    assert links == [(30, 30, "first"), (31, 30, "exact"), (32, 30, "near"), (33, 33, "first")]
+    assert con.execute("SELECT similarity FROM features.int_postings__reposts WHERE comment_id = 32").fetchone()[0] >= 0.5
+
+    def all_series() -> list[tuple]:
+        build_models(con, [m for m in ZH_MODELS if m.table in ("int_postings__counted", "feat_demand_zh__monthly")])
+        return con.sql("SELECT ds, y FROM features.feat_demand_zh__monthly "
+                       "WHERE unique_id = 'demand/CN/zh_postings/all' ORDER BY ds").fetchall()
+
+    # once_per_month: Jan counts 10 and the 30/31 group once; Feb-Mar: 12, 13 and 33 plus the repost 32,
+    # half a posting each month (a two-month thread)
+    assert all_series() == [(date(2024, 1, 1), 2.0), (date(2024, 2, 1), 2.0), (date(2024, 3, 1), 2.0),
+                            (date(2024, 5, 1), 1.0)]
+    con.execute("SET VARIABLE repost_rule = 'first_seen'")    # new openings only: 31 and 32 drop out
+    assert all_series() == [(date(2024, 1, 1), 2.0), (date(2024, 2, 1), 1.5), (date(2024, 3, 1), 1.5),
+                            (date(2024, 5, 1), 1.0)]
+    con.execute("SET VARIABLE repost_rule = 'every_post'")    # no de-duplication
+    assert all_series() == [(date(2024, 1, 1), 3.0), (date(2024, 2, 1), 2.0), (date(2024, 3, 1), 2.0),
+                            (date(2024, 5, 1), 1.0)]
+    con.execute("SET VARIABLE repost_rule = 'weekly'")
+    with pytest.raises(ModelBuildError, match="got weekly"):
+        all_series()
+
+
+def test_region_employer_salary_and_seniority_where_the_text_states_them(con):
+    _add_comments(con, [
+        (40, 1, "hana", REPOST, "2024-01-05"),
+        (41, 1, "ivan", "# 华为技术有限公司 招聘高级 PLC 工程师 @ 东莞松山湖\n年薪 30-60 万，5年以上经验，"
+                        "负责产线自动化改造与设备联调。", "2024-01-06"),
+        (42, 1, "jo", "Remote Senior ML Engineer, Company: Acme Robotics. 20k-15k per month, work on robot "
+                      "perception for factories, apply now.", "2024-01-07"),
+    ])
+    build_models(con, ZH_MODELS)
+    rows = con.sql("SELECT comment_id, region_code, is_remote, employer, salary_min_cny_month, salary_max_cny_month, "
+                   "seniority, min_years_experience FROM features.int_postings__attributes "
+                   "WHERE comment_id >= 40 ORDER BY comment_id").fetchall()
+    assert rows == [
+        (40, "CN-GD", False, "星河智造", 25000.0, 40000.0, None, 3),        # 深圳 -> Guangdong
+        (41, "CN-GD", False, "华为技术有限公司", 25000.0, 50000.0, "senior", 5),  # 30-60万 a year, 东莞
+        (42, None, True, "Acme Robotics", None, None, "senior", None),     # reversed salary range dropped
+    ]
+
+
+def test_titles_are_coded_to_csco_soc_and_isco_or_left_unmatched(con):
+    tail = "。欢迎投递简历，长期有效，期待你的加入。" * 4
+    _add_comments(con, [
+        (50, 1, "kai", "### 机器视觉工程师\n负责缺陷检测" + tail + "\n### 奶茶品鉴工程师\n负责试喝" + tail, "2024-01-05"),
+        (51, 1, "lea", "Senior Software Engineer", "2024-01-06"),
+        (52, 1, "max", "# 招聘 PLC 工程师（苏州）\n负责产线调试" + tail, "2024-01-07"),
+    ])
+    build_models(con, ZH_MODELS)
+    rows = con.sql("SELECT comment_id, position_no, title_lang, csco_code, csco_match, soc_code, soc_match, isco_code "
+                   "FROM features.int_postings__occupations WHERE comment_id >= 50 "
+                   "ORDER BY comment_id, position_no").fetchall()
+    assert rows == [
+        (50, 1, "zh", "2-02-38-01", "机器视觉工程师", None, None, None),
+        (50, 2, "zh", None, None, None, None, None),                     # not forced into a code
+        (51, 0, "en", None, None, "15-1252", "software engineer", "2512"),
+        (52, 1, "zh", "2-02-07-07", "plc工程师", None, None, None),      # "招聘" is no occupation
+    ]
+    coverage = con.sql("SELECT system, positions, matched, unmatched FROM features.int_postings__occupation_coverage "
+                       "ORDER BY system").fetchall()
+    assert [r[0] for r in coverage] == ["CSCO 2022 (names and aliases)", "ISCO-08 (ESCO labels)",
+                                        "SOC 2018 (O*NET alternate titles)"]
+    assert all(r[1] == r[2] + r[3] for r in coverage)

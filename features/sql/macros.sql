@@ -21,3 +21,8 @@ CASE WHEN login IS NULL THEN NULL WHEN starts_with(login, 'u_') THEN login
 -- to plain spaces, so ＡＩ, ＰＬＣ and Ｐｙｔｏｒｃｈ match the seed terms (issue 3: width normalisation).
 CREATE OR REPLACE MACRO normalize_text(t) AS
 translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～' || chr(12288) || chr(160), '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~' || '  ');
+
+-- minhash_k: the k-th hash of a universal family (a * h + b) mod p, p = 2^31 - 1, for minhash signatures of
+-- near-duplicate postings (int_postings__reposts). h is a BIGINT < p and a < 2^31, so a * h fits a BIGINT
+-- (UBIGINT or HUGEINT arithmetic here was 50x slower).
+CREATE OR REPLACE MACRO minhash_k(h, k) AS (h * (1103515245 + 40503 * k) + 97 * k + 1) % 2147483647;

@@ -5,17 +5,23 @@
 --      it is optional or not needed ("...者优先", "加分", "nice to have", "无需") is kept but marked
 --      is_required = false and does not tag. The matched span is kept as evidence.
 WITH stop AS (
-    SELECT '(' || string_agg(regexp_escape(lower(phrase)), '|') || ')' AS pattern FROM ref.skill_stopphrases
+    SELECT '(' || string_agg(regexp_escape(lower(phrase)), '|') || ')' AS pattern,
+           list(lower(phrase)) AS phrases
+    FROM ref.skill_stopphrases
 ),
 texts AS (
     SELECT
         p.comment_id,
         p.position_no,
         p.text,
-        -- remove phrases that look like skills but are not (自动化测试, 聊天机器人, ...)
-        regexp_replace(lower(p.text), stop.pattern, ' ', 'g') AS text_lc,
-        regexp_replace(p.text, stop.pattern, ' ', 'gi') AS text_cs
-    FROM features.int_postings__positions AS p, stop
+        -- remove phrases that look like skills but are not (自动化测试, 聊天机器人, ...). The pattern is a column,
+        -- so RE2 compiles it for every row it runs on: it runs only on texts that contain a phrase at all
+        -- (a literal test, ~10% of texts; the result is the same, the regex is 10x rarer)
+        CASE WHEN p.has_stop THEN regexp_replace(p.lc, stop.pattern, ' ', 'g') ELSE p.lc END AS text_lc,
+        CASE WHEN p.has_stop THEN regexp_replace(p.text, stop.pattern, ' ', 'gi') ELSE p.text END AS text_cs
+    FROM (SELECT *, list_bool_or(list_transform(s.phrases, lambda ph: contains(lc, ph))) AS has_stop
+          FROM (SELECT comment_id, position_no, text, lower(text) AS lc FROM features.int_postings__positions),
+               stop AS s) AS p, stop
 ),
 terms AS (
     SELECT
@@ -27,7 +33,8 @@ terms AS (
                  || CASE WHEN regexp_matches(term, '^\w') THEN '\b' ELSE '' END || regexp_escape(term)
                  || CASE WHEN regexp_matches(term, '\w$') THEN '\b' ELSE '' END
         END AS pattern,
-        lang = 'en' AND term = upper(term) AND length(term) <= 4 AS case_sensitive
+        lang = 'en' AND term = upper(term) AND length(term) <= 4 AS case_sensitive,
+        lower(term) AS term_lc
     FROM ref.skill_terms
 ),
 matched AS (
@@ -42,8 +49,12 @@ matched AS (
         t.text, t.text_lc
     FROM texts AS t
     JOIN terms AS s
+      -- a literal substring test first (cheap); the per-term regex, compiled per row because the pattern is a
+      -- column, runs only on the few pairs that contain the term at all (CASE evaluates branches lazily;
+      -- an AND would not: the optimiser may order the regex first): 22 s -> 4 s on the 1,918 comments
       ON CASE
-            WHEN s.lang = 'zh' THEN contains(t.text_lc, lower(s.term))
+            WHEN NOT contains(t.text_lc, s.term_lc) THEN false
+            WHEN s.lang = 'zh' THEN true
             WHEN s.case_sensitive THEN regexp_matches(t.text_cs, s.pattern)
             ELSE regexp_matches(t.text_lc, s.pattern)
          END

