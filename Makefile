@@ -9,7 +9,7 @@ export MKL_NUM_THREADS := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 
-.PHONY: run test test-fast bench lock clean install
+.PHONY: run test test-fast bench bench-tagging lock clean install
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline_stages.py
+
+bench-tagging: $(STAMP)
+	$(BIN)/python benchmarks/tagging_scale.py
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock: $(STAMP)

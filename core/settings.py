@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     http_timeout_s: float = Field(30.0, description="Timeout of one HTTP request in live mode.")
     http_retries: int = Field(3, description="Retries of a failed live fetch (Prefect task retries).")
     github_token: str | None = Field(None, description="Optional GitHub token for the live posting threads (never logged).")
+    usajobs_key: str | None = Field(None, description="USAJOBS search API key for live mode (never logged).")
+    usajobs_email: str | None = Field(None, description="E-mail the USAJOBS API asks for as User-Agent (live mode).")
+    feed_dirs: str = Field("", description="Comma-separated folders each holding a feed.json: extra postings feeds.")
 
     horizon_months: int = Field(12, description="Forecast horizon for monthly series.")
     horizon_years: int = Field(5, description="Forecast horizon for annual series.")
@@ -43,6 +46,12 @@ class Settings(BaseSettings):
     cron_forecast: str = Field("0 7 2 * *", description="Schedule of the full pipeline (monthly, day 2 07:00).")
     cron_education: str = Field("0 8 15 10 *", description="Schedule of the education refresh (yearly, 15 October).")
     timezone: str = Field("UTC", description="Time zone of the cron schedules.")
+
+    def connector_options(self) -> dict:
+        """Return the keyword arguments of ingest.registry.all_sources from these settings."""
+        return {"github_token": self.github_token, "usajobs_key": self.usajobs_key,
+                "usajobs_email": self.usajobs_email,
+                "feed_dirs": [Path(p.strip()) for p in self.feed_dirs.split(",") if p.strip()]}
 
     @property
     def raw_dir(self) -> Path:

@@ -69,3 +69,27 @@ def fan_chart(frame: pd.DataFrame) -> alt.LayerChart:
 def chart_spec(frame: pd.DataFrame) -> dict[str, Any]:
     """Return the Vega-Lite spec (data inlined) of the fan chart for one series."""
     return fan_chart(frame).to_dict()
+
+
+def gap_heatmap_spec(gap: pd.DataFrame) -> dict[str, Any]:
+    """Return the Vega-Lite spec of a program x year heat map of the median gap, bands in the tooltip."""
+    data = gap[["program_code", "program_title", "year", "gap", "gap_lo", "gap_hi", "demand_unit"]].copy()
+    data["program"] = data["program_code"].astype(str) + " " + data["program_title"].astype(str)
+    chart = alt.Chart(data).mark_rect().encode(
+        x=alt.X("year:O", title=None),
+        y=alt.Y("program:N", title=None, sort=None),
+        color=alt.Color("gap:Q", title="gap (P50)", scale=alt.Scale(scheme="redblue", domainMid=0)),
+        tooltip=[
+            alt.Tooltip("program:N"), alt.Tooltip("year:O"),
+            alt.Tooltip("gap_lo:Q", format=",.0f", title="gap P10"),
+            alt.Tooltip("gap:Q", format=",.0f", title="gap P50"),
+            alt.Tooltip("gap_hi:Q", format=",.0f", title="gap P90"),
+        ],
+    )
+    text = alt.Chart(data).mark_text(fontSize=10).encode(
+        x="year:O", y=alt.Y("program:N", sort=None),
+        text=alt.Text("gap:Q", format=",.0f"),
+    )
+    title = alt.TitleParams(text="Gap = demand - supply (P50; hover for P10-P90)",
+                            subtitle="red: supply exceeds demand; blue: demand exceeds supply", anchor="start")
+    return (chart + text).properties(width=CHART_WIDTH // 2, title=title).to_dict()

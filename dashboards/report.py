@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from core.db import connect_reader
-from dashboards.charts import chart_spec
+from dashboards.charts import chart_spec, gap_heatmap_spec
 from dashboards.htmltable import (
     col, esc, fmt_date, fmt_num, fmt_pct, fmt_text, fmt_time, html_table, missing,
 )
@@ -169,6 +169,11 @@ def _with_band(value: Any, lo: Any, hi: Any, unit: Any) -> str:
 
 
 def _skill_gap(gap: pd.DataFrame) -> str:
+    # The per-year rows are long (units in words); folded so the heat map and outlook stay in view.
+    return f"<details><summary>Every program and year ({len(gap)} rows)</summary>{_skill_gap_table(gap)}</details>"
+
+
+def _skill_gap_table(gap: pd.DataFrame) -> str:
     return html_table(
         gap,
         [
@@ -186,8 +191,63 @@ def _skill_gap(gap: pd.DataFrame) -> str:
             col("Ratio", "ratio", fmt_num, True),
             col("Note", "note"),
         ],
-        caption="First cut: demand and supply are in the units shown in each cell; gap and ratio are "
-        "as published in marts.skill_gap and only meaningful where the note does not say otherwise.",
+        caption="Demand and supply are in the units shown in each cell (value and P10-P90 band); gap and "
+        "ratio are P50s, left empty where the units differ (see the note).",
+    )
+
+
+def _gap_heatmap(gap: pd.DataFrame) -> str:
+    """Return the program x year heat map of the gap (US programs, where gap is defined)."""
+    frame = gap[gap["gap"].notna()] if "gap" in gap else gap.iloc[:0]
+    if frame.empty:
+        return ""
+    frame = frame.assign(gap_lo=frame.get("gap_p10", frame["gap"]), gap_hi=frame.get("gap_p90", frame["gap"]))
+    spec = gap_heatmap_spec(frame)
+    return ('<figure class="chart"><div class="vega" id="chart-gap"></div>'
+            f'<script type="application/json" data-chart="chart-gap">{_script_json(spec)}</script></figure>')
+
+
+def _outlook(outlook: pd.DataFrame) -> str:
+    if outlook.empty:
+        return '<p class="muted">No program outlook in this published file.</p>'
+    return html_table(
+        outlook,
+        [
+            col("Programme", "program_code"),
+            col("Title", "program_title"),
+            col("Region", "region"),
+            col("Years", "years"),
+            col("Outlook", "outlook"),
+            col("Gap low (P10)", "gap_low", fmt_num, True),
+            col("Gap high (P90)", "gap_high", fmt_num, True),
+            col("Demand unit", "demand_unit"),
+            col("Supply unit", "supply_unit"),
+            col("Caveats", "caveats"),
+        ],
+        caption="marts.program_outlook: the gap band over the next years under the default assumption set "
+        "(seeds/gap_assumptions.csv); `talentcast gap --program CODE` prints one programme.",
+    )
+
+
+def _trends(trends: pd.DataFrame) -> str:
+    if trends.empty:
+        return '<p class="muted">No skill trends in this published file.</p>'
+    moving = trends[trends["is_rising"].fillna(False) | trends["is_falling"].fillna(False)]
+    shown = moving if not moving.empty else trends.head(20)
+    return html_table(
+        shown.head(40),
+        [
+            col("Level", "level"),
+            col("Skill or cluster", "name"),
+            col("Kind", "kind"),
+            col("Month", "ds", fmt_date),
+            col("Share, last 12 months", "share_12m", fmt_pct, True),
+            col("Growth 3 months", "growth_3m", fmt_pct, True),
+            col("Growth 12 months", "growth_12m", fmt_pct, True),
+            ("Trend", lambda r: "rising" if r["is_rising"] else ("falling" if r["is_falling"] else ""), str, False),
+        ],
+        caption="marts.skill_trends, latest month: share of tagged postings mentioning the skill; "
+        "rising and falling flags follow seeds/postings_rules.csv.",
     )
 
 
@@ -213,6 +273,7 @@ def _freshness(fresh: pd.DataFrame) -> str:
 def render_report(
     run: pd.DataFrame, fan: pd.DataFrame, ids: Sequence[str], quality: pd.DataFrame,
     gap: pd.DataFrame, fresh: pd.DataFrame, generated_at: dt.datetime,
+    outlook: pd.DataFrame | None = None, trends: pd.DataFrame | None = None,
 ) -> str:
     """Return the report page as one HTML string from the named-query frames."""
     scripts = _vega_scripts()
@@ -243,8 +304,17 @@ page.</p></noscript>
 {_quality(quality)}
 </section>
 <section id="skill-gap">
-<h2>Skill gap (first cut)</h2>
+<h2>Skill gap</h2>
+{_gap_heatmap(gap)}
 {_skill_gap(gap)}
+</section>
+<section id="program-outlook">
+<h2>Program outlook</h2>
+{_outlook(outlook if outlook is not None else pd.DataFrame())}
+</section>
+<section id="skill-trends">
+<h2>Rising and falling skills</h2>
+{_trends(trends if trends is not None else pd.DataFrame())}
 </section>
 <section id="data-freshness">
 <h2>Data freshness</h2>
@@ -270,9 +340,11 @@ def build_report(db_path: Path | str, output: Path | str, series: list[str] | No
         quality = run_named(con, "model_quality")
         gap = run_named(con, "skill_gap")
         fresh = run_named(con, "data_freshness")
+        outlook = run_named(con, "program_outlook")
+        trends = run_named(con, "skill_trends")
     finally:
         con.close()
-    page = render_report(run, fan, ids, quality, gap, fresh, dt.datetime.now(dt.UTC))
+    page = render_report(run, fan, ids, quality, gap, fresh, dt.datetime.now(dt.UTC), outlook, trends)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")

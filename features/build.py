@@ -54,6 +54,11 @@ FEATURES = [
     Model("features", "int_postings__positions", ("comment_id", "position_no")),
     Model("features", "int_postings__skill_matches", ("comment_id", "position_no", "skill", "term")),
     Model("features", "int_postings__tagged", ("comment_id",)),
+    Model("features", "int_postings__attributes", ("comment_id",)),
+    Model("features", "int_postings__reposts", ("comment_id",)),
+    Model("features", "int_postings__counted", ("comment_id", "ds")),
+    Model("features", "int_postings__occupations", ("comment_id", "position_no")),
+    Model("features", "int_postings__occupation_coverage", ("system",)),
     Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
@@ -69,7 +74,9 @@ MARTS = [
     Model("marts", "model_quality", ("unique_id", "model")),
     Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
     Model("marts", "skill_gap", ("program_code", "region", "year")),
+    Model("marts", "program_outlook", ("program_code", "region")),
     Model("marts", "data_freshness", ("source",)),
+    Model("marts", "skill_trends", ("level", "name", "ds")),
 ]
 CHECKS_DIR = SQL_DIR / "checks"
 

@@ -132,8 +132,9 @@ def serve() -> None:
 def settings() -> None:
     """Print the effective settings (TALENTCAST_* environment variables), secrets hidden."""
     values = get_settings().model_dump(mode="json")
-    if values.get("github_token"):
-        values["github_token"] = "***"
+    for secret in ("github_token", "usajobs_key"):
+        if values.get(secret):
+            values[secret] = "***"
     typer.echo(json.dumps(values, indent=2, ensure_ascii=False))
 
 
@@ -150,13 +151,14 @@ def bundle_zh_snapshot(src: Path = typer.Argument(..., exists=True, file_okay=Fa
 
 # Commands whose logic lives with their issue's code; registered here so `talentcast --help` lists them.
 from flows.cmd_backtest import backtest  # noqa: E402
-from flows.cmd_gap import evaluate_projections  # noqa: E402
+from flows.cmd_gap import evaluate_projections, gap  # noqa: E402
 from flows.cmd_tag import evaluate_tagger, tag  # noqa: E402
 
 app.command("backtest")(backtest)
 app.command("tag")(tag)
 app.command("evaluate-tagger")(evaluate_tagger)
 app.command("evaluate-projections")(evaluate_projections)
+app.command("gap")(gap)
 
 if __name__ == "__main__":
     app()

@@ -19,7 +19,7 @@ from ingest.registry import all_sources
 @task(name="ingest-source", task_run_name="ingest-{name}")
 def ingest_task(name: str, settings: Settings) -> dict:
     """Land and load one source."""
-    source = all_sources(settings.github_token)[name]
+    source = all_sources(**settings.connector_options())[name]
     outcome = steps.ingest_source(settings.warehouse_path, source, settings.mode, settings.snapshot_dir,
                                   settings.raw_dir, settings.http_timeout_s)
     return steps.outcome_dict(outcome)
@@ -42,6 +42,13 @@ def forecast_task(settings: Settings, run_id: str) -> dict[str, int]:
     return run_forecasts(settings.warehouse_path, run_id, plan)
 
 
+@task(name="gap")
+def gap_task(settings: Settings, run_id: str) -> dict[str, int]:
+    from forecasting.gap_step import run_gap  # issue 5: the skill-gap simulation between forecasts and marts
+
+    return run_gap(settings.warehouse_path, run_id)
+
+
 @task(name="checks")
 def checks_task(settings: Settings) -> None:
     steps.check(settings.warehouse_path)
@@ -61,7 +68,7 @@ def report_task(settings: Settings) -> str:
 def _ingest_all(settings: Settings, cadence: str | None = None) -> list[dict]:
     """Ingest every configured source (of one cadence); a failing source is reported, not fatal."""
     logger = get_run_logger()
-    sources = all_sources(settings.github_token)
+    sources = all_sources(**settings.connector_options())
     retries = settings.http_retries if settings.mode == "live" else 0  # retries only on network tasks
     outcomes = []
     for name in settings.source_list(list(sources)):
@@ -106,13 +113,14 @@ def pipeline(settings: Settings | None = None) -> dict:
     summary: dict = {"run_id": run_id}
     steps.record_run(settings.warehouse_path, run_id, started, "running", None, summary)
     try:
-        with StageProgress(total=9, enabled=sys.stderr.isatty()) as progress:
+        with StageProgress(total=10, enabled=sys.stderr.isatty()) as progress:
             for stage, run_stage in [
                 ("ingest", lambda: _ingest_all(settings)),
                 ("ref", lambda: seeds_task(settings)),
                 ("staging", lambda: layer_task(layer="staging", settings=settings)),
                 ("features", lambda: layer_task(layer="features", settings=settings)),
                 ("forecasts", lambda: forecast_task(settings, run_id)),
+                ("gap", lambda: gap_task(settings, run_id)),
                 ("marts", lambda: layer_task(layer="marts", settings=settings, variables=_variables(
                     settings, run_id, started, summary))),
                 ("checks", lambda: checks_task(settings)),

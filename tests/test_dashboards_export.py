@@ -15,11 +15,11 @@ from dashboards.export import UnknownTableError, export_table, neutralise_formul
 GAP_COLUMNS = [
     "run_id", "program_code", "program_title", "system", "region", "year", "demand_measure",
     "demand_value", "demand_lo_80", "demand_hi_80", "demand_unit", "supply_value", "supply_lo_80",
-    "supply_hi_80", "supply_unit", "gap", "ratio", "note",
+    "supply_hi_80", "supply_unit", "gap", "ratio", "gap_p10", "gap_p90", "note",
 ]
 FIRST_GAP_ROW = (
     "run-1", "MSC-RAI", "MSc Robotics & AI", "ETH", "zh", 2025, "postings", 130.0, 120.0, 140.0,
-    "postings/year", 133.5, 130.0, 137.0, "graduates/year", -3.5, 0.974, '=HYPERLINK("x")',
+    "postings/year", 133.5, 130.0, 137.0, "graduates/year", -3.5, 0.974, -12.0, 8.0, '=HYPERLINK("x")',
 )
 
 
@@ -37,7 +37,7 @@ def test_csv_round_trip_neutralises_formulas(published: Path, tmp_path: Path) ->
     assert rows[0] == GAP_COLUMNS
     assert rows[1] == [
         "run-1", "MSC-RAI", "MSc Robotics & AI", "ETH", "zh", "2025", "postings", "130.0", "120.0",
-        "140.0", "postings/year", "133.5", "130.0", "137.0", "graduates/year", "-3.5", "0.974",
+        "140.0", "postings/year", "133.5", "130.0", "137.0", "graduates/year", "-3.5", "0.974", "-12.0", "8.0",
         "'=HYPERLINK(\"x\")",
     ]
     assert rows[2][-1] == ""  # NULL note

@@ -55,7 +55,8 @@ def _rows(spec: dict) -> list[dict]:
 def test_report_has_every_section(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="generator" content="talentcast">' in page
-    for heading in ("AI x manufacturing demand", "Model quality", "Skill gap (first cut)", "Data freshness"):
+    for heading in ("AI x manufacturing demand", "Model quality", "Skill gap", "Program outlook",
+                    "Rising and falling skills", "Data freshness"):
         assert f"<h2>{heading}</h2>" in page
     assert "<dd>run-1</dd>" in page and "<dd>snap-2025-01-15</dd>" in page and "<dd>2025-01-15 06:00</dd>" in page
     assert "<noscript>" in page
@@ -73,7 +74,7 @@ def test_report_escapes_markup_from_the_data(page: str) -> None:
     kinds = [attrs.get("type") or ("src" if attrs.get("src") else "inline") for attrs, _ in parser.scripts]
     assert kinds.count("src") == 0 and kinds.count("inline") == 4
     assert sum("vegaEmbed" in text for attrs, text in parser.scripts if not attrs.get("type")) >= 2
-    assert kinds.count("application/json") == 2
+    assert kinds.count("application/json") == 3  # two fan charts and the gap heat map
     assert not any("alert(1)" in text for attrs, text in parser.scripts if attrs.get("type") != "application/json")
 
 
