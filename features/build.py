@@ -73,10 +73,10 @@ MARTS = [
     Model("marts", "supply_forecast", ("unique_id", "ds")),
     Model("marts", "model_quality", ("unique_id", "model")),
     Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
+    Model("marts", "skill_trends", ("level", "name", "ds")),  # before program_outlook, which reads it
     Model("marts", "skill_gap", ("program_code", "region", "year")),
     Model("marts", "program_outlook", ("program_code", "region")),
     Model("marts", "data_freshness", ("source",)),
-    Model("marts", "skill_trends", ("level", "name", "ds")),
 ]
 CHECKS_DIR = SQL_DIR / "checks"
 

@@ -147,6 +147,10 @@ def _num(value: object, pct: bool = False) -> str:
     return f"{value:+.1%}" if pct else f"{value:,.0f}"
 
 
+def _month(value: object) -> str:
+    return "no postings month" if value is None or pd.isna(value) else f"share of 谁在招人 postings, 12m to {value:%Y-%m}"
+
+
 def print_outlook(outlook: pd.DataFrame, bands: pd.DataFrame, console: Console) -> None:
     """Print each region's outlook as a two-column table, then the P10/P50/P90 bands per year."""
     for r in outlook.itertuples(index=False):
@@ -163,6 +167,7 @@ def print_outlook(outlook: pd.DataFrame, bands: pd.DataFrame, console: Console) 
         table.add_row("gap band (P10..P90)", f"{_num(r.gap_low)} .. {_num(r.gap_high)} "
                                              f"(P50 {_num(r.gap_first)} -> {_num(r.gap_last)})")
         table.add_row("caveats", r.caveats)
+        table.add_row(f"top skills ({_month(r.skills_month)})", r.top_skills if isinstance(r.top_skills, str) else "-")
         table.add_row("coverage", r.coverage)
         console.print(table)
         years = Table("year", "demand P10", "P50", "P90", "supply P10", "P50", "P90", "gap P10", "P50", "P90",

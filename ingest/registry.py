@@ -7,9 +7,11 @@ from pathlib import Path
 from ingest.base import Source
 from ingest.bls_ep import BlsProjections
 from ingest.file_feed import FileFeed
+from ingest.graduates_file import GraduatesFile
 from ingest.hn import HnWhoIsHiring
 from ingest.indeed import IndeedSectors
 from ingest.ipeds import IpedsCompletions
+from ingest.nces_digest import NcesDigest
 from ingest.ncses import NcsesGraduates
 from ingest.oews import OewsNational
 from ingest.usajobs import UsaJobs

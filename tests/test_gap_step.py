@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -93,6 +94,19 @@ CREATE TABLE ref.cn_major_occupations AS SELECT '080803T' AS program_code, 'ai_m
 CREATE TABLE ref.cn_supply_model AS SELECT * FROM (VALUES
   ('080803T', 'programmes_approved', '2018', '10', '10', '10'), ('*', 'cohort_size', NULL, '50', '50', '50'),
   ('*', 'graduation_lag_years', NULL, '4', '4', '4')) t(program_code, parameter, year, value, lo_80, hi_80);
+CREATE TABLE ref.program_skill_clusters AS SELECT * FROM (VALUES ('14.3501', 'quality'),
+  ('14.3501', 'manufacturing_general'), ('080803T', 'robotics_hw'), ('080803T', 'robotics_ai'),
+  ('080803T', 'automation_plc'), ('080803T', 'embedded_firmware'), ('080803T', 'mes_iiot')) t(program_code, cluster);
+CREATE TABLE marts.skill_trends AS SELECT * FROM (VALUES
+  ('cluster', 'manufacturing_general', DATE '2026-03-01', 0.2, 0.086614, 1.6355, true, false),
+  ('cluster', 'quality', DATE '2026-03-01', 0.0, 0.0, NULL, false, false),
+  ('cluster', 'robotics_hw', DATE '2026-03-01', 0.0, 0.023622, 0.6772, true, false),
+  ('cluster', 'robotics_ai', DATE '2026-03-01', 0.05, NULL, NULL, false, false),
+  ('cluster', 'automation_plc', DATE '2026-03-01', 0.1, 0.04, -0.5, false, true),
+  ('cluster', 'embedded_firmware', DATE '2026-03-01', 0.05, 0.055118, 0.4675, false, false),
+  ('cluster', 'robotics_hw', DATE '2026-02-01', 0.9, 0.9, 9.0, true, false),
+  ('skill', 'robotics_hw', DATE '2026-03-01', 0.9, 0.9, 9.0, true, false))
+  t(level, name, ds, share, share_12m, growth_12m, is_rising, is_falling);
 """
 
 
@@ -115,6 +129,15 @@ def test_step_and_marts_on_a_tiny_warehouse(tmp_path: Path) -> None:
     outlook = con.sql("SELECT program_code, outlook FROM marts.program_outlook ORDER BY region DESC").fetchall()
     assert outlook == [("14.3501", "supply exceeds demand in every year even at P90: graduates likely outnumber openings"),
                        ("080803T", "no gap in persons: demand is a postings index, supply a model of graduates")]
+    # top 3 linked clusters by 12-month share in the latest month (the month's share where no 12-month window);
+    # mes_iiot has no trend row and ranks last; the February row and the skill-level row are not read
+    skills = con.sql("SELECT program_code, top_skills, skills_month FROM marts.program_outlook "
+                     "ORDER BY region DESC").fetchall()
+    assert skills == [
+        ("14.3501", "manufacturing_general 8.7% (+164% in 12m, rising); quality 0.0% (n/a in 12m)", date(2026, 3, 1)),
+        ("080803T", "embedded_firmware 5.5% (+47% in 12m); robotics_ai 5.0% (n/a in 12m); "
+                    "automation_plc 4.0% (-50% in 12m, falling)", date(2026, 3, 1)),
+    ]
     con.close()
 
 
@@ -134,3 +157,7 @@ def test_real_seeds_are_consistent() -> None:
     assert set(assumptions.loc[assumptions["assumption_set"] == "default", "parameter"]) == {
         "new_graduate_share", "retention_share", "draws", "seed"}
     assert assumptions["source"].notna().all()
+    skills = pd.read_csv(seeds / "program_skill_clusters.csv", dtype=str)
+    assert set(skills["program_code"]) == set(programs["program_code"])
+    assert set(skills["cluster"]) <= set(pd.read_csv(seeds / "skill_terms.csv", dtype=str)["cluster"])
+    assert not skills.duplicated(["program_code", "cluster"]).any() and skills["evidence"].notna().all()

@@ -1,8 +1,34 @@
 -- grain: one row per program and region (assumption set 'default')
--- from: marts.skill_gap
+-- from: marts.skill_gap, marts.skill_trends (latest month, level 'cluster'), ref.program_skill_clusters
 -- why: the planner's one-line answer (issue 5): where demand and supply are heading over the next
---      1-5 years, the band the gap falls in, what the numbers rest on and what they leave out
-WITH per_program AS (
+--      1-5 years, the band the gap falls in, what the numbers rest on and what they leave out, and the
+--      skill clusters the program teaches ranked by their share of counted 谁在招人 postings over the 12
+--      months to the latest month (the month's own share when no full 12-month window), with 12-month
+--      growth and the rising/falling flag (top_skills: at most 3, 'cluster share% (growth, flag)')
+WITH latest_trends AS (
+    SELECT t.name AS cluster, t.ds, coalesce(t.share_12m, t.share) AS share, t.growth_12m, t.is_rising, t.is_falling
+    FROM marts.skill_trends AS t
+    WHERE t.level = 'cluster' AND t.ds = (SELECT max(ds) FROM marts.skill_trends)
+),
+ranked_skills AS (
+    SELECT l.program_code, l.cluster, t.ds, t.share, t.growth_12m, t.is_rising, t.is_falling,
+           row_number() OVER (PARTITION BY l.program_code ORDER BY t.share DESC NULLS LAST, l.cluster) AS skill_rank
+    FROM ref.program_skill_clusters AS l
+    LEFT JOIN latest_trends AS t USING (cluster)
+),
+program_skills AS (
+    SELECT
+        program_code,
+        max(ds) AS skills_month,
+        string_agg(cluster || ' ' || coalesce(printf('%.1f%%', share * 100), 'n/a') || ' ('
+                   || coalesce(printf('%+.0f%%', growth_12m * 100), 'n/a') || ' in 12m'
+                   || CASE WHEN is_rising THEN ', rising' WHEN is_falling THEN ', falling' ELSE '' END || ')',
+                   '; ' ORDER BY skill_rank) AS top_skills
+    FROM ranked_skills
+    WHERE skill_rank <= 3
+    GROUP BY program_code
+),
+per_program AS (
     SELECT
         program_code, any_value(program_title) AS program_title, any_value(system) AS system, region,
         any_value(assumption_set) AS assumption_set,
@@ -47,5 +73,8 @@ SELECT
         || 'whose approvals news reports give (seeds/cn_supply_model.csv) with an assumed cohort size, so it is a '
         || 'lower bound. Read the direction of each, not the difference.'
     END AS caveats,
-    coverage
+    coverage,
+    s.top_skills,
+    s.skills_month
 FROM per_program
+LEFT JOIN program_skills AS s USING (program_code)
