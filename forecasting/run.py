@@ -34,7 +34,7 @@ from forecasting.panel import (check_regular, future_dates, iter_series, min_tra
                                validate_panel)
 from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, PREFERRED, SWITCH_MARGIN,
                                   build_global_models, build_models)
-from forecasting.select import select_by_group
+from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups
 
 # Batches per worker: enough to even out long and short series, few enough to keep overhead low.
 BATCHES_PER_WORKER = 4
@@ -144,7 +144,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
     unless another model has a strictly lower mean backtest MASE over the series' group (the first
-    '/'-part of unique_id); the ensemble is preferred (forecasting/select.py, registry.SWITCH_MARGIN).
+    '/'-part of unique_id, small counts apart); the ensemble is preferred except among small counts
+    (forecasting/select.py, registry.SWITCH_MARGIN).
     Intervals are each model's own or
     conformal ones from the backtest, whichever covers closer to nominal there (forecasting/intervals.py;
     quality.interval_method says which). nonnegative=True clips every series at 0,
@@ -191,8 +192,10 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     m = season_length(freq)
     quality = _with_unscored(evaluate(backtest, panel, m), panel, names)
     uids = panel["unique_id"].unique()
-    groups = {str(u): str(u).split("/")[0] for u in uids}
-    chosen = select_by_group(quality, baseline, groups, SWITCH_MARGIN, preferred=PREFERRED, series=uids)
+    groups = selection_groups(panel)
+    counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
+    chosen = select_by_group(quality, baseline, groups, SWITCH_MARGIN, preferred=PREFERRED, series=uids,
+                             no_preference=counts)
     pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
     quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)
     quality["reason"] = quality["unique_id"].map(dict(zip(chosen["unique_id"], chosen["reason"], strict=True)))

@@ -6,14 +6,28 @@ ensemble did far better afterwards (selected MASE 1.29 vs ensemble 1.17 on held-
 benchmarks/forecast_indeed.py). So a group of series (one source or country) first gets the model with
 the lowest mean MASE over its series, the baseline kept unless strictly beaten on that mean; a series
 then leaves the group's choice only if its own best model is better by a clear margin.
+
+Sparse or small-count series form their own group within their source (selection_groups): pooled with
+dense indices they inherited the ensemble, whose members (ETS, GBM) chase single spikes, although TSB
+or naive scored better on them (e.g. demand/CN/zh_postings/ai_mfg, demand/GLOBAL/hn/opencv).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import numpy as np
 import pandas as pd
+
+from forecasting.local_models import is_sparse
+from forecasting.panel import iter_series
+
+# Sparseness and size are judged on the last 24 points: the regime the forecast is for, not the
+# source's early, thinner years.
+RECENT_POINTS = 24
+# Below a mean of 5 a count's Poisson noise alone is about 45% of its level or more (sd sqrt(5)).
+SMALL_COUNT_MEAN = 5.0
+COUNTS_SUFFIX = " (small counts)"
 
 # MASE values this close count as a tie (e.g. ETS that fell back to naive scores exactly like naive).
 _TIE_RTOL = 1e-9
@@ -78,14 +92,29 @@ def _switch(rows: pd.DataFrame, group_model: str, margin: float) -> tuple[str, s
     return None
 
 
+def is_small_count(y: np.ndarray) -> bool:
+    """Return True if the recent points are non-negative and sparse (Syntetos-Boylan) or of mean below 5."""
+    recent = np.asarray(y, dtype=float)[-RECENT_POINTS:]
+    if recent.size == 0 or bool(np.any(recent < 0)):
+        return False
+    return is_sparse(recent) or float(recent.mean()) < SMALL_COUNT_MEAN
+
+
+def selection_groups(panel: pd.DataFrame) -> dict[str, str]:
+    """Return the selection group per unique_id: its first '/'-part, plus COUNTS_SUFFIX for small counts."""
+    return {uid: uid.split("/")[0] + (COUNTS_SUFFIX if is_small_count(y) else "")
+            for uid, _, y in iter_series(panel)}
+
+
 def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str], margin: float,
-                    preferred: str | None = None, series: Iterable[str] | None = None) -> pd.DataFrame:
+                    preferred: str | None = None, series: Iterable[str] | None = None,
+                    no_preference: Collection[str] = ()) -> pd.DataFrame:
     """Return one row per unique_id: the group's choice, or the series' own best model where that is
 
     below (1 - margin) x the group choice's MASE. The group's choice is `preferred` where its mean MASE
     over the group beats the baseline's, else the lowest mean (the baseline unless strictly beaten).
-    Groups without a fully scored series, and series too short to backtest, are chosen per series
-    (select_models).
+    Groups in `no_preference` (small counts) take the lowest mean. Groups without a fully scored
+    series, and series too short to backtest, are chosen per series (select_models).
     """
     if not 0.0 <= margin <= 1.0:
         raise ValueError(f"margin must be in [0, 1], got {margin!r}")
@@ -93,7 +122,7 @@ def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str]
     group = per_series.index.map(lambda u: groups.get(u, u))
     for g, ids in pd.Series(per_series.index, index=group).groupby(level=0):
         rows = quality[quality["unique_id"].isin(set(ids))]
-        model, why = _group_choice(rows, baseline, preferred)
+        model, why = _group_choice(rows, baseline, None if g in no_preference else preferred)
         if model is None:
             continue
         for uid, own in rows.groupby("unique_id"):

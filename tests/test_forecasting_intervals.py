@@ -28,6 +28,16 @@ def test_conformal_quantile_uses_the_finite_sample_rank():
     assert np.isnan(conformal_quantile(np.array([]), 80))
 
 
+def test_weighted_conformal_quantile_leans_on_heavy_scores():
+    scores = np.arange(9, 0, -1, dtype=float)
+    assert conformal_quantile(scores, 80, np.ones(9)) == 8.0  # equal weights: the plain rank
+    # weights 1 on 1..6 (recent, small errors), 0.1 on 7..9; the new point weighs 1: total 7.3.
+    # The cumulative share reaches 0.8 at score 6 (6 / 7.3 = 0.82; 5 / 7.3 = 0.68), not at 8
+    w = np.where(scores <= 6, 1.0, 0.1)
+    assert conformal_quantile(scores, 80, w) == 6.0
+    assert conformal_quantile(scores, 95, w) == 9.0  # never reached (6.3 / 7.3 = 0.86): the largest
+
+
 def test_naive_mae_at_uses_only_data_up_to_the_cutoff():
     panel = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2020-01-01", periods=4, freq="MS"),
                           "y": [1.0, 3.0, 2.0, 6.0]})
@@ -35,6 +45,9 @@ def test_naive_mae_at_uses_only_data_up_to_the_cutoff():
     got = naive_mae_at(panel, cuts)
     assert got.loc[("a", Y("2020-03-01"))] == pytest.approx(1.5)
     assert got.loc[("a", Y("2020-04-01"))] == pytest.approx(7 / 3)
+    recent = naive_mae_at(panel, cuts, last=2)  # changes 2, 1, 4: the last two up to each cutoff
+    assert recent.loc[("a", Y("2020-03-01"))] == pytest.approx(1.5)
+    assert recent.loc[("a", Y("2020-04-01"))] == pytest.approx(2.5)
 
 
 def test_winkler_score_exact():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from forecasting.metrics import evaluate, evaluate_by_horizon
-from forecasting.select import select_by_group, select_models
+from forecasting.select import select_by_group, select_models, selection_groups
 
 Y = pd.Timestamp
 
@@ -116,3 +116,34 @@ def test_select_by_group_prefers_the_ensemble_unless_a_series_is_clearly_better_
     assert plain["g/a"] == "naive" and plain["g/c"] == "seasonal_naive"  # margin 0: each series' best
     with pytest.raises(ValueError, match="margin"):
         select_by_group(q, "seasonal_naive", groups, margin=1.5)
+
+
+def test_small_counts_form_their_own_group_where_the_ensemble_is_not_preferred():
+    ds = pd.date_range("2020-01-01", periods=30, freq="MS")
+    series = {
+        "d/dense": np.arange(100.0, 130.0),
+        "d/sparse": np.tile([0.0, 0.0, 3.0], 10),           # ADI 3 > 1.32
+        "d/small": np.tile([2.0, 4.0, 3.0], 10),            # dense but mean 3 < 5
+        "d/was_big": np.r_[np.zeros(6), np.full(24, 40.0)],  # zeros only before the last 24 points
+        "d/negative": np.tile([-1.0, 0.0, 2.0], 10),        # changes, not counts
+        "e/sparse": np.tile([0.0, 1.0, 0.0, 0.0], 8)[:30],
+    }
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": y}) for u, y in series.items()],
+                      ignore_index=True).sort_values(["unique_id", "ds"], ignore_index=True)
+    groups = selection_groups(panel)
+    assert groups == {"d/dense": "d", "d/negative": "d", "d/small": "d (small counts)",
+                      "d/sparse": "d (small counts)", "d/was_big": "d", "e/sparse": "e (small counts)"}
+    q = _quality([
+        ("d/dense", "seasonal_naive", 1.00, 3), ("d/dense", "ensemble", 0.50, 3), ("d/dense", "tsb", 0.90, 3),
+        ("d/sparse", "seasonal_naive", 1.00, 3), ("d/sparse", "ensemble", 0.90, 3), ("d/sparse", "tsb", 0.70, 3),
+        ("d/small", "seasonal_naive", 1.00, 3), ("d/small", "ensemble", 0.80, 3), ("d/small", "tsb", 0.86, 3),
+    ])
+    counts = {"d (small counts)"}
+    pick = select_by_group(q, "seasonal_naive", groups, margin=0.8, preferred="ensemble",
+                           no_preference=counts).set_index("unique_id")
+    # counts group: tsb mean 0.78 < ensemble 0.85, and no preference for the ensemble there
+    assert pick["model"].to_dict() == {"d/dense": "ensemble", "d/small": "tsb", "d/sparse": "tsb"}
+    assert pick.loc["d/small", "reason"] == ("group d (small counts): tsb mean MASE 0.78 vs seasonal_naive"
+                                             " 1.00 over 2 series")
+    pooled = select_by_group(q, "seasonal_naive", {u: "d" for u in groups}, margin=0.8, preferred="ensemble")
+    assert set(pooled["model"]) == {"ensemble"}  # the old grouping: the dense series carried the ensemble
