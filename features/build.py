@@ -14,6 +14,7 @@ import duckdb
 
 from core.db import build_table
 from features.redact import install_macros
+from features.term_prefilter import install_term_prefilter
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -49,6 +50,7 @@ STAGING = [
     Model("staging", "stg_ncses__graduates", ("table_id", "country", "sex", "field_path", "year"),
           requires=("raw.ncses__graduates",)),
     Model("staging", "stg_bls_ep__projections", ("base_year", "soc_code"), requires=("raw.bls_ep__projections",)),
+    Model("staging", "stg_usajobs__postings", ("control_number",), requires=("raw.usajobs__postings",)),
 ]
 FEATURES = [
     Model("features", "int_postings__positions", ("comment_id", "position_no")),
@@ -59,9 +61,13 @@ FEATURES = [
     Model("features", "int_postings__counted", ("comment_id", "ds")),
     Model("features", "int_postings__occupations", ("comment_id", "position_no")),
     Model("features", "int_postings__occupation_coverage", ("system",)),
+    Model("features", "int_usajobs__skill_matches", ("control_number", "skill", "term")),
+    Model("features", "int_usajobs__occupations", ("control_number",)),
+    Model("features", "int_usajobs__tagged", ("control_number",)),
     Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
+    Model("features", "feat_demand_usajobs__monthly", ("unique_id", "ds")),
     Model("features", "feat_employment_oews__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ipeds__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ncses__annual", ("unique_id", "ds")),
@@ -110,6 +116,7 @@ def build_models(con: duckdb.DuckDBPyConnection, models: list[Model],
                  progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Build `models` in order and check each grain; return {'schema.table': rows} (skipped ones omitted)."""
     install_macros(con)
+    install_term_prefilter(con)
     present = existing_tables(con)
     counts: dict[str, int] = {}
     for model in models:

@@ -1,0 +1,121 @@
+-- BASELINE for benchmarks/tagging_scale.py and tests/test_clean_fast_path.py: int_postings__reposts.sql as committed in
+-- 4e42381 (before the clean-stage speed-ups). Not a pipeline model.
+-- grain: one row per posting text (comment_id)
+-- from: staging.stg_zh_postings__comments, ref.postings_rules (thresholds; getvariable() overrides them)
+-- why: issue 3 de-duplication. Employers repost the same text in later months, often with small edits.
+--      exact: same hash of the normalised text (width-normalised, lower-case, without spaces, punctuation and
+--      redaction placeholders). near: the minhash estimate (32 hashes over distinct character 3-shingles of the
+--      first 1,500 normalised characters, a third of them in texts over 300 characters, 8 LSH bands of 4) of the
+--      Jaccard similarity is >= repost_min_jaccard, or >= repost_same_poster_min_jaccard for two texts of the same poster. Each text links to the earliest
+--      text it matches (one hop): the earliest text of the same normalised hash, or the earliest text of an LSH
+--      bucket it shares (overall, or of the same poster) when similar enough; repost_group = that text's id, or its
+--      own id when it is the first.
+--      Only postings (is_posting) are linked.
+WITH params AS (
+    SELECT
+        coalesce(getvariable('repost_min_jaccard'),
+                 (SELECT value FROM ref.postings_rules WHERE parameter = 'repost_min_jaccard'))::DOUBLE AS min_j,
+        coalesce(getvariable('repost_same_poster_min_jaccard'),
+                 (SELECT value FROM ref.postings_rules WHERE parameter = 'repost_same_poster_min_jaccard'))::DOUBLE
+            AS min_j_poster
+),
+docs_norm AS (
+    SELECT
+        comment_id, author_key, created_at,
+        left(regexp_replace(lower(normalize_text(replace(replace(replace(text, '[email]', ''), '[phone]', ''),
+                                                     '[wechat]', ''))),
+                            '[\s\p{P}\p{S}]+', '', 'g'), 1500) AS norm
+    FROM staging.stg_zh_postings__comments
+    WHERE is_posting
+),
+docs AS MATERIALIZED (
+    SELECT *, md5(norm) AS norm_hash FROM docs_norm
+),
+shingles AS (
+    -- split into characters once (substr on UTF-8 is O(position): quadratic per text), then 3-shingles.
+    -- Texts over 300 characters keep the shingles whose hash is 0 mod 3: the same shingle is kept or dropped
+    -- in every text, so the Jaccard estimate stays unbiased, at a third of the cost (the cost of this model)
+    SELECT comment_id, h
+    FROM (SELECT comment_id, n, unnest(list_distinct(list_transform(range(1, greatest(n - 1, 2)),
+              lambda i: (hash(c[i] || coalesce(c[i + 1], '') || coalesce(c[i + 2], '')) % 2147483647)::BIGINT)))
+              AS h
+          FROM (SELECT comment_id, string_split(norm, '') AS c, length(norm) AS n FROM docs))
+    WHERE n <= 300 OR h % 3 = 0
+),
+signature AS MATERIALIZED (
+    -- 32 minhashes as one wide aggregate (a cross join with range(32) is ~15x slower)
+    SELECT
+        comment_id,
+        [
+            min(minhash_k(h, 0)), min(minhash_k(h, 1)), min(minhash_k(h, 2)), min(minhash_k(h, 3)),
+            min(minhash_k(h, 4)), min(minhash_k(h, 5)), min(minhash_k(h, 6)), min(minhash_k(h, 7)),
+            min(minhash_k(h, 8)), min(minhash_k(h, 9)), min(minhash_k(h, 10)), min(minhash_k(h, 11)),
+            min(minhash_k(h, 12)), min(minhash_k(h, 13)), min(minhash_k(h, 14)), min(minhash_k(h, 15)),
+            min(minhash_k(h, 16)), min(minhash_k(h, 17)), min(minhash_k(h, 18)), min(minhash_k(h, 19)),
+            min(minhash_k(h, 20)), min(minhash_k(h, 21)), min(minhash_k(h, 22)), min(minhash_k(h, 23)),
+            min(minhash_k(h, 24)), min(minhash_k(h, 25)), min(minhash_k(h, 26)), min(minhash_k(h, 27)),
+            min(minhash_k(h, 28)), min(minhash_k(h, 29)), min(minhash_k(h, 30)), min(minhash_k(h, 31))
+        ] AS sig
+    FROM shingles
+    GROUP BY comment_id
+),
+bands AS (
+    SELECT d.comment_id, d.author_key, d.created_at, d.norm_hash, b.band, b.band_hash
+    FROM (SELECT comment_id, unnest(range(8)) AS band,
+                 unnest([hash(sig[1:4]), hash(sig[5:8]), hash(sig[9:12]), hash(sig[13:16]),
+                         hash(sig[17:20]), hash(sig[21:24]), hash(sig[25:28]), hash(sig[29:32])]) AS band_hash
+          FROM signature) AS b
+    JOIN docs AS d USING (comment_id)
+),
+candidates AS (
+    -- per LSH bucket, only the earliest text (and the poster's earliest text) is a candidate for the later ones:
+    -- O(texts x bands) pairs instead of all pairs of a bucket (a template posted 50 times is 1,225 pairs)
+    SELECT DISTINCT comment_id AS b, a
+    FROM (SELECT comment_id, created_at,
+                 first_value(comment_id) OVER (PARTITION BY band, band_hash ORDER BY created_at, comment_id) AS a1,
+                 first_value(comment_id) OVER (PARTITION BY band, band_hash, author_key
+                                               ORDER BY created_at, comment_id) AS a2
+          FROM bands)
+    CROSS JOIN LATERAL (SELECT unnest([a1, a2]) AS a)
+    WHERE a <> comment_id
+),
+pairs AS (
+    SELECT c.a, c.b,
+           len(list_filter(range(1, 33), lambda i: sa.sig[i] = sb.sig[i])) / 32 AS jaccard
+    FROM candidates AS c
+    JOIN signature AS sa ON sa.comment_id = c.a
+    JOIN signature AS sb ON sb.comment_id = c.b
+),
+exact AS (
+    SELECT comment_id,
+           first_value(comment_id) OVER w AS first_id,
+           first_value(created_at) OVER w AS first_created
+    FROM docs
+    WINDOW w AS (PARTITION BY norm_hash ORDER BY created_at, comment_id)
+),
+links AS (
+    -- b is a repost of an earlier a: exact (same normalised text) or near (similar enough)
+    SELECT comment_id, first_id AS repost_of, 'exact' AS link, 1.0 AS similarity, first_created AS of_created
+    FROM exact
+    WHERE first_id <> comment_id
+    UNION ALL
+    SELECT db.comment_id, da.comment_id, 'near', p.jaccard, da.created_at
+    FROM pairs AS p
+    JOIN docs AS da ON da.comment_id = p.a
+    JOIN docs AS db ON db.comment_id = p.b
+    , params
+    WHERE da.norm_hash <> db.norm_hash
+      AND (p.jaccard >= params.min_j OR (da.author_key = db.author_key AND p.jaccard >= params.min_j_poster))
+),
+first_link AS (
+    SELECT * FROM links
+    QUALIFY row_number() OVER (PARTITION BY comment_id ORDER BY of_created, repost_of) = 1
+)
+SELECT
+    d.comment_id,
+    coalesce(f.repost_of, d.comment_id) AS repost_group,
+    f.repost_of,
+    coalesce(f.link, 'first') AS link,
+    f.similarity
+FROM docs AS d
+LEFT JOIN first_link AS f USING (comment_id)
