@@ -42,7 +42,8 @@ from ingest.zh_postings import ZhPostings, parse_thread_text  # noqa: E402
 SEEDS = ("skill_terms", "skill_stopphrases", "postings_rules", "cn_regions")
 CLEAN = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
         [m for m in FEATURES if m.table in ("int_postings__attributes", "int_postings__reposts")]
-TAG = [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
+TAG = [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
+                                          "int_postings__skill_matches",
                                           "int_postings__tagged")]
 BASELINE_SQL = REPO / "benchmarks" / "baseline_skill_matches.sql"
 

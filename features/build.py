@@ -53,6 +53,7 @@ STAGING = [
     Model("staging", "stg_usajobs__postings", ("control_number",), requires=("raw.usajobs__postings",)),
 ]
 FEATURES = [
+    Model("features", "int_skill_terms__patterns", ("skill", "term")),
     Model("features", "int_postings__positions", ("comment_id", "position_no")),
     Model("features", "int_postings__skill_matches", ("comment_id", "position_no", "skill", "term")),
     Model("features", "int_postings__tagged", ("comment_id",)),

@@ -18,7 +18,8 @@ from features.build import FEATURES, STAGING, build_models
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 # one text at a time: no cross-text de-duplication (int_postings__reposts) and no attribute extraction
 TAG_MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
-             [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
+             [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
+                                                  "int_postings__skill_matches",
                                                   "int_postings__tagged")]
 TAG_SEEDS = ("skill_terms", "skill_stopphrases")  # only what TAG_MODELS read: another seed's edit cannot break tag
 MAX_TEXT_CHARS = 200_000  # a 10 MB "post" is a paste accident; the first 200k characters carry the posting

@@ -11,7 +11,8 @@ from core.db import connect
 from features.build import FEATURES, STAGING, Model, ModelBuildError, build_models, grain_problems, load_seeds
 
 ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
-            [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches",
+            [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
+                                                 "int_postings__skill_matches",
                                                  "int_postings__tagged", "int_postings__attributes",
                                                  "int_postings__reposts", "int_postings__counted",
                                                  "int_postings__occupations", "int_postings__occupation_coverage",

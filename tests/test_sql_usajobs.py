@@ -10,7 +10,7 @@ import pytest
 from core.db import connect
 from features.build import FEATURES, STAGING, build_models, load_seeds
 
-US_MODELS = [m for m in STAGING + FEATURES if "usajobs" in m.table]
+US_MODELS = [m for m in STAGING + FEATURES if "usajobs" in m.table or m.table == "int_skill_terms__patterns"]
 REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 

@@ -11,7 +11,8 @@ from ingest.zh_postings import ZhPostings
 
 REPO = Path(__file__).resolve().parents[1]
 MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
-         [m for m in FEATURES if m.table in ("int_postings__positions", "int_postings__skill_matches")]
+         [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
+                                             "int_postings__skill_matches")]
 
 
 def test_fast_matcher_equals_the_baseline_on_real_postings():

@@ -1,5 +1,5 @@
 -- grain: one row per posting text (comment_id), position (position_no), skill and matched term
--- from: features.int_postings__positions x ref.skill_terms (minus ref.skill_stopphrases); substrings_in() is the
+-- from: features.int_postings__positions x features.int_skill_terms__patterns (minus ref.skill_stopphrases); substrings_in() is the
 --       Aho-Corasick function of features/term_prefilter.py
 -- why: bilingual tagging (issues 2, 3): English terms match on word boundaries (short all-caps acronyms
 --      case-sensitively), Chinese terms as substrings, on width-normalised text; a match whose clause says
@@ -25,18 +25,8 @@ texts AS (
                stop AS s) AS p, stop
 ),
 terms AS (
-    SELECT
-        skill, kind, cluster, lang, term,
-        CASE
-            WHEN lang = 'zh' THEN NULL
-            -- word boundaries only where the term starts/ends with a word character: '(AI)' has none
-            ELSE CASE WHEN term = upper(term) AND length(term) <= 4 THEN '' ELSE '(?i)' END
-                 || CASE WHEN regexp_matches(term, '^\w') THEN '\b' ELSE '' END || regexp_escape(term)
-                 || CASE WHEN regexp_matches(term, '\w$') THEN '\b' ELSE '' END
-        END AS pattern,
-        lang = 'en' AND term = upper(term) AND length(term) <= 4 AS case_sensitive,
-        lower(term) AS term_lc
-    FROM ref.skill_terms
+    -- how each term matches is defined once, in int_skill_terms__patterns
+    SELECT * FROM features.int_skill_terms__patterns
 ),
 candidates AS (
     -- the distinct terms contained in each text, in one Aho-Corasick pass (exactly the pairs for which

@@ -1,5 +1,5 @@
 -- grain: one row per USAJOBS posting (control_number), skill and matched term
--- from: staging.stg_usajobs__postings (titles) x ref.skill_terms (minus ref.skill_stopphrases)
+-- from: staging.stg_usajobs__postings (titles) x features.int_skill_terms__patterns (minus ref.skill_stopphrases)
 -- why: USAJOBS has titles, not descriptions: the title is the one position, tagged by the term rules of
 --      int_postings__skill_matches (English terms on word boundaries, short all-caps acronyms case-sensitively,
 --      Chinese terms as substrings; stop phrases removed first). A title states no "nice to have" clause, so
@@ -20,17 +20,8 @@ titles AS (
          stop
 ),
 terms AS (
-    SELECT
-        skill, kind, cluster, lang, term,
-        CASE
-            WHEN lang = 'zh' THEN NULL
-            ELSE CASE WHEN term = upper(term) AND length(term) <= 4 THEN '' ELSE '(?i)' END
-                 || CASE WHEN regexp_matches(term, '^\w') THEN '\b' ELSE '' END || regexp_escape(term)
-                 || CASE WHEN regexp_matches(term, '\w$') THEN '\b' ELSE '' END
-        END AS pattern,
-        lang = 'en' AND term = upper(term) AND length(term) <= 4 AS case_sensitive,
-        lower(term) AS term_lc
-    FROM ref.skill_terms
+    -- how each term matches is defined once, in int_skill_terms__patterns
+    SELECT * FROM features.int_skill_terms__patterns
 )
 SELECT
     t.control_number,
