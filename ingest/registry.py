@@ -28,7 +28,8 @@ def all_sources(github_token: str | None = None, usajobs_key: str | None = None,
         ZhPostings(token=github_token), IndeedSectors(), HnWhoIsHiring(),
         UsaJobs(api_key=usajobs_key, user_agent_email=usajobs_email),
         *(FileFeed(Path(d)) for d in (feed_dirs or [])),
-        OewsNational(), BlsProjections(), IpedsCompletions(), NcsesGraduates(),
+        OewsNational(), BlsProjections(), IpedsCompletions(), NcsesGraduates(), NcesDigest(),
+        GraduatesFile(),
     ]
     by_name: dict[str, Source] = {}
     for source in sources:
