@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -121,11 +120,3 @@ def publish(warehouse: Path, published: Path, schemas: Iterable[str] = PUBLISHED
     os.replace(tmp, published)
     return published
 
-
-def copy_file_atomic(src: Path, dst: Path) -> Path:
-    """Copy `src` to `dst` through a temporary sibling and an atomic rename."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-    return dst

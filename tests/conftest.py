@@ -39,6 +39,33 @@ def published(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def seeded_warehouse(tmp_path: Path):
+    """Return a factory: a real DuckDB warehouse whose ref schema holds hand-written seeds plus copies of real ones."""
+    import shutil
+
+    from core.db import connect
+    from features.build import load_seeds
+
+    opened = []
+
+    def make(written: dict[str, str], copied: tuple[str, ...] = ()):
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        for name, text in written.items():
+            (seeds / name).write_text(text, encoding="utf-8")
+        for name in copied:
+            shutil.copy(REPO / "seeds" / name, seeds / name)
+        con = connect(tmp_path / "wh.duckdb")
+        load_seeds(con, seeds)
+        opened.append(con)
+        return con
+
+    yield make
+    for con in opened:
+        con.close()
+
+
+@pytest.fixture
 def postings_fixtures() -> Path:
     """Folder of small files cut from the real postings sources."""
     return FIXTURES / "postings"

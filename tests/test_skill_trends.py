@@ -1,29 +1,23 @@
 """marts.skill_trends on hand-written counted postings: monthly shares, 3/12-month growth, rising/falling flags."""
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from core.db import connect
-from features.build import MARTS, build_models, load_seeds
+from features.build import MARTS, build_models
 
-REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SKILL_TRENDS = [m for m in MARTS if m.table == "skill_trends"]
 
 
 @pytest.fixture
-def con(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "skill_terms.csv").write_text(
-        "skill,kind,cluster,lang,term,source\n"
-        "large language models,ai,llm_app,en,LLM,test\n"
-        "computer vision,ai,computer_vision,en,computer vision,test\n")
-    shutil.copy(REPO_SEEDS / "postings_rules.csv", seeds / "postings_rules.csv")
-    con = connect(tmp_path / "wh.duckdb")
-    load_seeds(con, seeds)
+def con(seeded_warehouse):
+    con = seeded_warehouse({
+        "skill_terms.csv": (
+            "skill,kind,cluster,lang,term,source\n"
+            "large language models,ai,llm_app,en,LLM,test\n"
+            "computer vision,ai,computer_vision,en,computer vision,test\n"
+        ),
+    }, copied=("postings_rules.csv",))
     # 24 months (2023-01 .. 2024-12), two postings a month: 'a' needs computer vision in months 1-6, 'b' needs
     # LLMs from month 10 on
     con.execute("""
@@ -41,8 +35,7 @@ def con(tmp_path):
         UNION ALL  -- an optional mention does not count
         SELECT comment_id, 2, 'large language models', 'llm_app', 'ai', false
         FROM features.int_postings__counted WHERE comment_id = 10""")
-    yield con
-    con.close()
+    return con
 
 
 def test_shares_growth_and_flags(con):

@@ -1,14 +1,11 @@
 """The postings SQL models on hand-written raw rows, with exact expected tags and monthly counts."""
 
-import shutil
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from core.db import connect
-from features.build import FEATURES, STAGING, Model, ModelBuildError, build_models, grain_problems, load_seeds
+from features.build import FEATURES, STAGING, Model, ModelBuildError, build_models, grain_problems
 
 ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
             [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
@@ -17,26 +14,27 @@ ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
                                                  "int_postings__reposts", "int_postings__counted",
                                                  "int_postings__occupations", "int_postings__occupation_coverage",
                                                  "feat_demand_zh__monthly")]
-REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture
-def con(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "skill_terms.csv").write_text(
-        "skill,kind,cluster,lang,term,source\n"
-        "machine vision,ai,computer_vision,zh,机器视觉,test\n"
-        "artificial intelligence,ai,ai_general,en,AI,test\n"
-        "pytorch,ai,ml_dl,en,PyTorch,test\n"
-        "industrial robotics,mfg,robotics_hw,zh,机器人,test\n"
-        "industrial automation,mfg,automation_plc,en,PLC,test\n")
-    (seeds / "skill_stopphrases.csv").write_text("phrase,reason\n聊天机器人,chatbots are not robots\n")
-    for name in ("postings_rules.csv", "cn_regions.csv", "onet_alternate_titles.csv", "esco_occupation_titles.csv",
-                 "csco22_titles.csv"):  # the real rules, region aliases and occupation titles
-        shutil.copy(REPO_SEEDS / name, seeds / name)
-    con = connect(tmp_path / "wh.duckdb")
-    load_seeds(con, seeds)
+def con(seeded_warehouse):
+    con = seeded_warehouse({
+        "skill_terms.csv": (
+            "skill,kind,cluster,lang,term,source\n"
+            "machine vision,ai,computer_vision,zh,机器视觉,test\n"
+            "artificial intelligence,ai,ai_general,en,AI,test\n"
+            "pytorch,ai,ml_dl,en,PyTorch,test\n"
+            "industrial robotics,mfg,robotics_hw,zh,机器人,test\n"
+            "industrial automation,mfg,automation_plc,en,PLC,test\n"
+        ),
+        "skill_stopphrases.csv": (
+            "phrase,reason\n聊天机器人,chatbots are not robots\n"
+        ),
+    }, copied=("postings_rules.csv",
+             "cn_regions.csv",
+             "onet_alternate_titles.csv",
+             "esco_occupation_titles.csv",
+             "csco22_titles.csv",))
     threads = pd.DataFrame({
         "issue_number": [1, 2, 3], "title": ["谁在招人？（2024年1月）", "谁在招人？（2024年2月-3月）", "谁在招人？（2024年5月）"],
         "year_month": ["2024-01", "2024-02", "2024-05"], "first_month": ["2024-01", "2024-02", "2024-05"],
@@ -57,8 +55,7 @@ def con(tmp_path):
         "_batch_id": ["b1"] * 6, "_fetched_at": [datetime(2026, 1, 1)] * 6})
     con.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads")
     con.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments")
-    yield con
-    con.close()
+    return con
 
 
 def test_tags_evidence_and_redaction(con):

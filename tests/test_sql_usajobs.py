@@ -1,33 +1,29 @@
 """The USAJOBS staging, title tagging, SOC coding and monthly series on hand-written raw rows, exact rows."""
 
-import shutil
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from core.db import connect
-from features.build import FEATURES, STAGING, build_models, load_seeds
+from features.build import FEATURES, STAGING, build_models
 
 US_MODELS = [m for m in STAGING + FEATURES if "usajobs" in m.table or m.table == "int_skill_terms__patterns"]
-REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture
-def con(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "skill_terms.csv").write_text(
-        "skill,kind,cluster,lang,term,source\n"
-        "artificial intelligence,ai,ai_general,en,(AI),test\n"
-        "data science,ai,ml_dl,en,data scientist,test\n"
-        "industrial robotics,mfg,robotics_hw,en,robotics,test\n"
-        "cad cae,mfg,cad_cae,en,CAD,test\n")
-    (seeds / "skill_stopphrases.csv").write_text("phrase,reason\nrobotics process automation,RPA is software\n")
-    shutil.copy(REPO_SEEDS / "onet_alternate_titles.csv", seeds / "onet_alternate_titles.csv")
-    con = connect(tmp_path / "wh.duckdb")
-    load_seeds(con, seeds)
+def con(seeded_warehouse):
+    con = seeded_warehouse({
+        "skill_terms.csv": (
+            "skill,kind,cluster,lang,term,source\n"
+            "artificial intelligence,ai,ai_general,en,(AI),test\n"
+            "data science,ai,ml_dl,en,data scientist,test\n"
+            "industrial robotics,mfg,robotics_hw,en,robotics,test\n"
+            "cad cae,mfg,cad_cae,en,CAD,test\n"
+        ),
+        "skill_stopphrases.csv": (
+            "phrase,reason\nrobotics process automation,RPA is software\n"
+        ),
+    }, copied=("onet_alternate_titles.csv",))
     old, new = datetime(2026, 1, 1), datetime(2026, 2, 1)
     raw = pd.DataFrame({
         "control_number": [1, 1, 2, 3, 4, 5],
@@ -42,8 +38,7 @@ def con(tmp_path):
         "close_date": [None] * 6, "usajobs_url": [None] * 6,
         "_batch_id": ["b1", "b2", "b1", "b1", "b1", "b1"], "_fetched_at": [old, new, old, old, old, old]})
     con.execute("CREATE TABLE raw.usajobs__postings AS SELECT * FROM raw")
-    yield con
-    con.close()
+    return con
 
 
 def test_latest_batch_titles_tagged_and_soc_coded(con):
