@@ -10,11 +10,13 @@ from collections.abc import Callable
 
 from sklearn.base import BaseEstimator
 
+from forecasting.arima import AutoARIMA
 from forecasting.ensemble import ENSEMBLE
 from forecasting.global_model import GlobalGBM, GlobalModel
 from forecasting.local_models import TSB, Theta
 from forecasting.models import ETS, Drift, Naive, SeasonalNaive
 from forecasting.panel import season_length
+from forecasting.share_model import ConstantShare
 
 ModelFactory = Callable[[int], BaseEstimator]
 
@@ -28,15 +30,25 @@ MODEL_REGISTRY: dict[str, ModelFactory] = {
     "theta": lambda m: Theta(season_length=m),
     # Intermittent counts: wins the backtest on sparse series, where the others chase single spikes.
     "tsb": lambda m: TSB(alpha=0.1, beta=0.1),
+    # Non-seasonal ARIMA, AICc over (0,1,0), (1,1,0), (0,1,1) with drift, then drift toggled: 4 statsmodels
+    # fits, ~2x ETS's time (forecasting/arima.py). Indeed sector indices (h 6, 4 windows, step 3), mean MASE
+    # US / held-out GB + CA: this 0.989 / 1.389; d by KPSS 1.060 / 1.442; d by KPSS and p + q <= 2 (7 fits)
+    # 1.162 / 1.514; ETS 0.992 / 1.288; naive 1.137 / 1.479. So opt-in: it does not beat ETS there, and adding
+    # it to the ETS + GBM + naive ensemble gave 0.955 / 1.281 against 0.974 / 1.272.
+    "arima": lambda m: AutoARIMA(max_order=1, d=1),
 }
 
 # Global models: one fit for the whole panel per cutoff (forecasting/global_backtest.py), not per series.
 # 100 rounds at rate 0.1 cost ~3 s a fit on the 133 Indeed series; 200 at 0.05 were no better there.
 GLOBAL_REGISTRY: dict[str, Callable[[int], GlobalModel]] = {
     "gbm": lambda m: GlobalGBM(max_iter=100, learning_rate=0.1),
+    # BLS-style share of the nearest '/'-ancestor x its drift (forecasting/share_model.py), for annual
+    # occupation series; series with no ancestor and no descendant in the panel get no rows.
+    "constant_share": lambda m: ConstantShare(),
 }
 
-# Combinations built from other models' rows (forecasting/ensemble.py), not fitted themselves.
+# Combinations built from other models' rows (forecasting/ensemble.py), not fitted themselves, an
+# equal-weight mean of the members (ensemble.WEIGHT_POWER; the numbers below used inverse-MAE weights).
 # On the Indeed sector indices (benchmarks/forecast_indeed.py) adding theta or drift made the
 # combination worse (mean MASE 1.19 -> 1.32-1.40), so the default members are ETS and naive.
 # With the global model, ETS + GBM + naive scored mean MASE 0.864 on the US series (tuning set) vs ETS
@@ -51,19 +63,24 @@ ENSEMBLE_MEMBERS: dict[str, list[str]] = {
 # theta is registered but not a default: ~25-65 ms a fit here and the worst local model on the
 # Indeed indices (mean MASE 1.80 vs ETS 1.19). tsb costs ~1 ms and only wins on sparse counts.
 # gbm is monthly/weekly only: annual series are too short (5-20 points) to train a tree.
+# constant_share (BLS-style) is a baseline of every annual series with a '/'-ancestor in the panel, e.g.
+# the OEWS occupations under 'employment/US/oews' (all occupations): on the 27 occupation series (h=5, 3
+# windows, step 1) MASE 2.66 vs naive 2.75, drift 2.53, ETS 2.90; 80%/95% coverage 0.82/0.95.
+# arima (forecasting/arima.py) is opt-in: on the Indeed indices it did not beat ETS on held-out GB + CA
+# (MASE 1.389 vs 1.288) at ~2x ETS's cost; annual: best on OEWS employment, near worst on supply.
 DEFAULT_MODELS: dict[str, list[str]] = {
     "MS": ["naive", "seasonal_naive", "ets", "tsb", "gbm", ENSEMBLE],
     "W-MON": ["naive", "seasonal_naive", "ets", "tsb", "gbm", ENSEMBLE],
-    "YS": ["naive", "drift", "ets", ENSEMBLE],
+    "YS": ["naive", "drift", "ets", "constant_share", ENSEMBLE],
 }
 
 BASELINE: dict[str, str] = {"MS": "seasonal_naive", "W-MON": "seasonal_naive", "YS": "naive"}
 
-# Selection (forecasting/select.py, select_by_group): per group of series (the first '/'-part of
-# unique_id: a source or country) the ensemble if it beats the baseline on the group's mean backtest
-# MASE; a series leaves it only if its own best model's MASE is below (1 - SWITCH_MARGIN) x the
-# ensemble's. Tuned on the US Indeed series: margins 0 / 0.2 / 0.4 / 0.6 / 0.8 gave selected MASE
-# 1.072 / 1.022 / 0.939 / 0.865 / 0.864 (held-out GB + CA: 1.439 / 1.363 / 1.237 / 1.190 / 1.189).
+# Selection (forecasting/select.py, select_by_group): per group of sibling series (the parent id: all
+# '/'-parts of unique_id but the last, e.g. one source in one country) the ensemble if it beats the
+# baseline on the group's mean backtest MASE; a series leaves it only if its own best model's MASE is
+# below (1 - SWITCH_MARGIN) x the ensemble's. Tuned on the US Indeed series: margins 0 / 0.2 / 0.4 /
+# 0.6 / 0.8 gave selected MASE 1.072 / 1.022 / 0.939 / 0.865 / 0.864 (held-out GB + CA: 1.439 / 1.363 / 1.237 / 1.190 / 1.189).
 PREFERRED = ENSEMBLE
 SWITCH_MARGIN = 0.8
 

@@ -1,7 +1,8 @@
 -- grain: one row per series (unique_id) and year (ds = 1 January of the survey year)
 -- from: staging.stg_oews__national joined to ref.occupations_of_interest
 -- why: US employment in AI and manufacturing occupations, May of each year; a year that has the
---      current SOC code uses it, earlier years sum the legacy codes of the official crosswalks
+--      current SOC code uses it, earlier years sum the legacy codes of the official crosswalks; plus the
+--      all-occupations total (SOC 00-0000), which the BLS-style constant-share baseline divides by
 WITH codes AS (
     SELECT soc_code, title, family, unnest(list_prepend(soc_code,
         CASE WHEN coalesce(legacy_codes, '') = '' THEN [] ELSE string_split(legacy_codes, '|') END)) AS occ_code
@@ -26,3 +27,15 @@ SELECT
 FROM matched
 WHERE year_has_current = 0 OR occ_code = soc_code
 GROUP BY soc_code, title, family, year
+UNION ALL
+SELECT
+    'employment/US/oews' AS unique_id,
+    make_date(year, 1, 1) AS ds,
+    tot_emp::DOUBLE AS y,
+    'YS' AS freq, 'oews' AS source, 'employment' AS measure, 'US' AS region,
+    'US employment: all occupations' AS label,
+    'jobs (May estimate)' AS unit,
+    false AS is_ai_mfg,
+    'BLS OEWS national cross-industry employment, all occupations (SOC 00-0000)' AS description
+FROM staging.stg_oews__national
+WHERE occ_code = '00-0000' AND tot_emp IS NOT NULL
