@@ -7,17 +7,32 @@ averaged over series; 80/95% interval coverage. talentcast is scored on its mode
 (chosen by an inner backtest before every cutoff: what it would have published) and per model.
 
 Tuning set: the US series only (ensemble members, selection margin: forecasting/registry.py); GB + CA are
-held out and reported apart. Measured 2026-11-27 (2 cores, shared): selected 1.077 vs AutoETS 1.161
-(ratio 0.928), held-out GB + CA 1.189 vs 1.263 (0.941); 80% coverage 0.920 (AutoETS 0.950): every
-method over-covers on these windows, which are calmer than the 2020-22 data the intervals learn from.
-With the interval scale over the last 24 changes (forecasting/intervals.py SCALE_POINTS; --no-sf, so
+held out and reported apart. `--panel fresh` runs 95 Indeed indices nothing was tuned on (US states, GB
+regions, CA provinces, 11 country aggregates of total and new postings, seasonally adjusted; read from
+../shared/data/indeed, a development copy, not bundled).
+
+Measured 2026-11-27 (2 cores, shared with other jobs; equal-weight ensemble of ETS + GBM + naive):
+  sectors: selected MASE 1.051 vs AutoETS 1.161 (ratio 0.905; ETS alone 1.021, naive 1.172);
+           80% coverage 0.939, 95% 0.984 (AutoETS 0.950 / 0.991): over-covers, the backtest windows
+           being calmer than the 2022-24 data the conformal intervals learn from.
+  fresh:   selected MASE 0.738 vs AutoETS 0.769 (ratio 0.960; naive 1.027, ETS 1.076, GBM 1.114);
+           80% coverage 0.742, 95% 0.915 (AutoETS 0.995 / 0.999).
+  The issue's bar (ratio <= 0.90 on series not tuned on) is met on the sector indices only to within
+  0.005 and is not met on the fresh indices, where AutoETS itself is barely better than naive (0.769 vs
+  0.789): the monthly means of these smoothed indices carry little that a model beyond naive can use.
+  Inverse-MAE ensemble weights (the earlier default) gave 0.928 (sectors) and 0.964 (fresh). Equal-weight
+  means tried on the fresh panel (no nesting): GBM + naive + AR(2,1,0) 0.929, + ETS 0.948; ARIMA in the
+  ensemble helped the US series and hurt GB + CA; GBM variants (squared loss, more regularisation, 6
+  lags, no month, cross-series mean features) were no better than the default (0.854-1.014 vs 0.857).
+Earlier (inverse-MAE weights): with the interval scale over the last 24 changes (forecasting/intervals.py
+SCALE_POINTS; --no-sf, so
 all rows, not only those statsforecast scored): selected 80% coverage 0.932 -> 0.911 (US 0.953 -> 0.938,
 held-out GB + CA 0.921 -> 0.897), 95% 0.984 -> 0.979, Winkler-80 48.2 -> 45.5, MASE unchanged (1.092).
 
 statsforecast needs pandas < 3, so it runs in its own venv as a subprocess:
     python3 -m venv /tmp/sf-venv && /tmp/sf-venv/bin/pip install statsforecast==2.1.1
 Run: .venv/bin/python benchmarks/forecast_indeed.py [--sf-python /tmp/sf-venv/bin/python] [--workers 2]
-     [--no-sf]   (talentcast alone: accuracy and coverage without the statsforecast columns and ratios)
+     [--no-sf] [--panel sectors|fresh]   (talentcast alone: accuracy and coverage without the statsforecast columns and ratios)
 """
 
 from __future__ import annotations
@@ -55,6 +70,32 @@ def indeed_panel(folder: Path = REPO / "data" / "snapshots" / "indeed") -> pd.Da
     return pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"], ignore_index=True)
 
 
+def _monthly_complete(d: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    d = d.assign(ds=d["date"].dt.to_period("M").dt.start_time)
+    last = d["date"].max()
+    d = d[d["ds"] < (last + pd.Timedelta(days=1)).to_period("M").start_time]
+    return d.groupby([*keys, "ds"], as_index=False)[value].mean()
+
+
+def fresh_panel(folder: Path = REPO.parent / "shared" / "data" / "indeed") -> pd.DataFrame:
+    """Return monthly means of the Indeed indices nothing was tuned on: US states, GB regions, CA provinces,
+    and the country aggregates (total and new postings, seasonally adjusted), from ../shared/data/indeed."""
+    parts = []
+    for name, key, prefix in (("state_job_postings_us.csv", "state", "US/state/"),
+                              ("regional_gb.csv", "region", "GB/region/"),
+                              ("provincial_postings_ca.csv", "province", "CA/province/")):
+        g = _monthly_complete(pd.read_csv(folder / name, parse_dates=["date"]), [key], "indeed_job_postings_index")
+        g["unique_id"] = prefix + g[key].astype(str)
+        parts.append(g.rename(columns={"indeed_job_postings_index": "y"})[["unique_id", "ds", "y"]])
+    for path in sorted(folder.glob("aggregate_job_postings_*.csv")):
+        g = _monthly_complete(pd.read_csv(path, parse_dates=["date"]), ["jobcountry", "variable"],
+                              "indeed_job_postings_index_SA")
+        g["unique_id"] = g["jobcountry"] + "/aggregate/" + g["variable"].str.replace(" ", "_")
+        parts.append(g.rename(columns={"indeed_job_postings_index_SA": "y"})[["unique_id", "ds", "y"]])
+    panel = pd.concat(parts, ignore_index=True).dropna(subset=["y"])
+    return panel.sort_values(["unique_id", "ds"], ignore_index=True)
+
+
 def statsforecast_cv(sf_python: str, panel: pd.DataFrame, tmp: Path) -> tuple[pd.DataFrame, float]:
     """Return statsforecast's backtest in talentcast's long format, and its seconds."""
     panel.to_csv(tmp / "panel.csv", index=False)
@@ -77,6 +118,9 @@ def main() -> None:
     parser.add_argument("--sf-python", default=os.environ.get("SF_PYTHON", "/tmp/sf-venv/bin/python"))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-sf", action="store_true", help="skip statsforecast (no comparison ratios)")
+    parser.add_argument("--panel", choices=("sectors", "fresh"), default="sectors",
+                        help="sectors: the bundled sector indices (US tuned on, GB + CA held out); fresh: states,"
+                             " regions, provinces and country aggregates from ../shared/data/indeed, never tuned on")
     args = parser.parse_args()
     if not args.no_sf and not Path(args.sf_python).exists():
         sys.exit(f"no statsforecast python at {args.sf_python!r}; create it as the docstring says")
@@ -86,7 +130,7 @@ def main() -> None:
     from forecasting.metrics import evaluate
     from forecasting.registry import build_models
 
-    panel = indeed_panel()
+    panel = indeed_panel() if args.panel == "sectors" else fresh_panel()
     n = panel["unique_id"].nunique()
     print(f"{n} series, {len(panel)} points, {panel['ds'].min():%Y-%m} .. {panel['ds'].max():%Y-%m}")
     sf_bt, sf_s = None, float("nan")
@@ -111,7 +155,10 @@ def main() -> None:
     scores = evaluate(both, panel, season_length=1)
     scores["country"] = scores["unique_id"].str.split("/").str[0]
     # selection and ensemble settings were tuned on the US series only: GB + CA are held out
-    scores["set"] = scores["country"].map(lambda c: "US_tuned" if c == "US" else "GBCA_heldout")
+    if args.panel == "sectors":
+        scores["set"] = scores["country"].map(lambda c: "US_tuned" if c == "US" else "GBCA_heldout")
+    else:
+        scores["set"] = "fresh_heldout"
     table = scores.groupby("model")[["mase", "coverage_80", "coverage_95", "winkler_80"]].mean()
     by_country = scores.pivot_table(index="model", columns="country", values="mase", aggfunc="mean")
     by_set = scores.pivot_table(index="model", columns="set", values=["mase", "coverage_80", "coverage_95"],
@@ -126,7 +173,8 @@ def main() -> None:
         print(f"\nseconds: talentcast ets cv {ets_s:.1f} (1 process); whole engine with nested selection "
               f"{tc_s:.1f} ({args.workers} processes)")
         return
-    for col, label in (("mase", "all series"), ("mase_GBCA_heldout", "held-out GB+CA")):
+    held = "mase_GBCA_heldout" if args.panel == "sectors" else "mase_fresh_heldout"
+    for col, label in (("mase", "all series"), (held, "held out")):
         ref = table if col == "mase" else by_set
         sf_mase = ref.loc["sf_AutoETS", col]
         print(f"\n{label}: selected / sf AutoETS MASE {ref.loc['selected', col] / sf_mase:.3f} (< 0.90 is the"

@@ -50,7 +50,7 @@ def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, select_
     """Create or replace `schema.table` from one SELECT and return its row count."""
     body = select_sql.strip().rstrip(";")
     con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS\n{body}")
-    return con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchall()[0][0]  # fetchall: no open result left behind
 
 
 def replace_rows(

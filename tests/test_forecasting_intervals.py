@@ -61,6 +61,7 @@ def test_winkler_score_exact():
 
 
 def test_ensemble_weights_use_only_earlier_errors():
+    # inverse-MAE weights (power 1) show which errors count; the default, power 0, is an equal-weight mean
     a = [("a", Y("2020-01-01"), Y("2021-01-01"), 10.0), ("a", Y("2021-01-01"), Y("2022-01-01"), 10.0)]
     rows = []
     for (uid, cut, ds, y), yh1, yh2 in zip(a, (12.0, 11.0), (9.0, 14.0), strict=True):
@@ -69,13 +70,16 @@ def test_ensemble_weights_use_only_earlier_errors():
     fc = pd.DataFrame({"unique_id": "a", "ds": Y("2023-01-01"), "model": ["m1", "m2"], "y_hat": [20.0, 12.0]})
     for c in COLS[6:]:
         fc[c] = fc["y_hat"]
-    fc2, bt2 = add_ensemble(fc, bt, ["m1", "m2"], (80, 95))
+    fc2, bt2 = add_ensemble(fc, bt, ["m1", "m2"], (80, 95), power=1.0)
     ens = bt2[bt2["model"] == "ensemble"].sort_values("cutoff")
     # first window: no earlier errors, equal weights; second: MAE 2 vs 1 up to its cutoff -> 1/3, 2/3
     assert ens["y_hat"].tolist() == pytest.approx([10.5, 11 / 3 + 28 / 3])
     assert ens["y"].tolist() == [10.0, 10.0]
     # forecast: MAE 1.5 vs 2.5 over both windows -> weights 0.625, 0.375
     assert fc2.loc[fc2["model"] == "ensemble", "y_hat"].item() == pytest.approx(0.625 * 20 + 0.375 * 12)
+    fc3, bt3 = add_ensemble(fc, bt, ["m1", "m2"], (80, 95))
+    assert fc3.loc[fc3["model"] == "ensemble", "y_hat"].item() == pytest.approx(16.0)
+    assert bt3.loc[bt3["model"] == "ensemble", "y_hat"].tolist() == pytest.approx([10.5, 12.5])
 
 
 def _too_wide_backtest(n_series: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
