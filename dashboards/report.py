@@ -168,6 +168,15 @@ def _with_band(value: Any, lo: Any, hi: Any, unit: Any) -> str:
     return f"{fmt_num(value)}{band} {fmt_text(unit)}"
 
 
+def default_programs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of the 'default' assumption set and whole programs (skill_cluster 'all'), where the columns exist."""
+    if "assumption_set" in frame:
+        frame = frame[frame["assumption_set"] == "default"]
+    if "skill_cluster" in frame:
+        frame = frame[frame["skill_cluster"] == "all"]
+    return frame.reset_index(drop=True)
+
+
 def _skill_gap(gap: pd.DataFrame) -> str:
     # The per-year rows are long (units in words); folded so the heat map and outlook stay in view.
     return f"<details><summary>Every program and year ({len(gap)} rows)</summary>{_skill_gap_table(gap)}</details>"
@@ -223,9 +232,13 @@ def _outlook(outlook: pd.DataFrame) -> str:
             col("Demand unit", "demand_unit"),
             col("Supply unit", "supply_unit"),
             col("Caveats", "caveats"),
+            ("Top skills (source)", lambda r: " ".join(
+                str(r[k]) for k in ("top_skills", "skills_source") if k in r and isinstance(r[k], str)), str, False),
         ],
         caption="marts.program_outlook: the gap band over the next years under the default assumption set "
-        "(seeds/gap_assumptions.csv); `talentcast gap --program CODE` prints one programme.",
+        "(seeds/gap_assumptions.csv; bands include the assumptions' ranges where the caveats say so); "
+        "`talentcast gap --program CODE --assumptions NAME` prints one programme under any set, and "
+        "marts.skill_gap splits each programme over its skill clusters.",
     )
 
 
@@ -338,9 +351,9 @@ def build_report(db_path: Path | str, output: Path | str, series: list[str] | No
         ids = choose_series(run_named(con, "series"), series, strict)
         fan = run_named(con, "fan_chart_series", {"ids": ids})
         quality = run_named(con, "model_quality")
-        gap = run_named(con, "skill_gap")
+        gap = default_programs(run_named(con, "skill_gap"))
         fresh = run_named(con, "data_freshness")
-        outlook = run_named(con, "program_outlook")
+        outlook = default_programs(run_named(con, "program_outlook"))
         trends = run_named(con, "skill_trends")
     finally:
         con.close()

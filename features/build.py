@@ -51,6 +51,10 @@ STAGING = [
           requires=("raw.ncses__graduates",)),
     Model("staging", "stg_bls_ep__projections", ("base_year", "soc_code"), requires=("raw.bls_ep__projections",)),
     Model("staging", "stg_usajobs__postings", ("control_number",), requires=("raw.usajobs__postings",)),
+    Model("staging", "stg_nces_digest__graduates", ("table_id", "field", "year"),
+          requires=("raw.nces_digest__graduates",)),
+    Model("staging", "stg_graduates_file__graduates", ("program_code", "system", "region", "year"),
+          requires=("raw.graduates_file__graduates",)),
 ]
 FEATURES = [
     Model("features", "int_skill_terms__patterns", ("skill", "term")),
@@ -65,6 +69,7 @@ FEATURES = [
     Model("features", "int_usajobs__skill_matches", ("control_number", "skill", "term")),
     Model("features", "int_usajobs__occupations", ("control_number",)),
     Model("features", "int_usajobs__tagged", ("control_number",)),
+    Model("features", "int_skill_clusters__shares", ("source", "cluster")),
     Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
@@ -72,17 +77,25 @@ FEATURES = [
     Model("features", "feat_employment_oews__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ipeds__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ncses__annual", ("unique_id", "ds")),
+    Model("features", "feat_supply_nces_digest__annual", ("unique_id", "ds")),
+    Model("features", "feat_supply_graduates_file__annual", ("unique_id", "ds")),
+    Model("features", "int_supply__digest_vs_ipeds", ("field", "year")),
+    Model("features", "int_hierarchy__links", ("child",)),
+    Model("features", "feat_totals__hierarchy", ("unique_id", "ds")),
     Model("features", "series", ("unique_id",)),
     Model("features", "feat_panel", ("unique_id", "ds")),
+    Model("features", "feat_hierarchy", ("child",)),
 ]
 MARTS = [
     Model("marts", "demand_forecast", ("unique_id", "ds")),
     Model("marts", "supply_forecast", ("unique_id", "ds")),
     Model("marts", "model_quality", ("unique_id", "model")),
     Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
+    Model("marts", "reconciliation_quality", ("hierarchy", "level", "method")),
+    Model("marts", "reconciled_forecast", ("unique_id", "ds")),
     Model("marts", "skill_trends", ("level", "name", "ds")),  # before program_outlook, which reads it
-    Model("marts", "skill_gap", ("program_code", "region", "year")),
-    Model("marts", "program_outlook", ("program_code", "region")),
+    Model("marts", "skill_gap", ("assumption_set", "program_code", "region", "year", "skill_cluster")),
+    Model("marts", "program_outlook", ("assumption_set", "program_code", "region")),
     Model("marts", "data_freshness", ("source",)),
 ]
 CHECKS_DIR = SQL_DIR / "checks"

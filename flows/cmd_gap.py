@@ -118,24 +118,31 @@ def evaluate_projections(
     console.print(f"wrote {len(rows):,} occupations to {output}")
 
 
-def program_outlook(published: Path, program: str, region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (outlook: one row per region, bands: one row per region x year) of one program from the published file."""
+def program_outlook(published: Path, program: str, region: str | None = None,
+                    assumption_set: str = "default") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (outlook: one row per region, bands: one row per region x year x skill cluster) of a program and set."""
     from core.db import connect_reader
     from dashboards.queries import run_named
 
     con = connect_reader(published)
     try:
         outlook = run_named(con, "program_outlook")
-        years = con.execute("SELECT region, year, demand_p10, demand_p50, demand_p90, supply_p10, supply_p50, "
-                            "supply_p90, gap_p10, gap_p50, gap_p90 FROM marts.skill_gap "
-                            "WHERE program_code = ? ORDER BY region, year", [program]).df()
+        years = con.execute("SELECT region, year, skill_cluster, cluster_demand_weight, demand_p10, demand_p50, "
+                            "demand_p90, supply_p10, supply_p50, supply_p90, gap_p10, gap_p50, gap_p90 "
+                            "FROM marts.skill_gap WHERE program_code = ? AND assumption_set = ? "
+                            "ORDER BY region, skill_cluster <> 'all', skill_cluster, year",
+                            [program, assumption_set]).df()
     finally:
         con.close()
-    rows = outlook[outlook["program_code"] == program]
+    sets = sorted(outlook["assumption_set"].unique())
+    if assumption_set not in sets:
+        raise ValueError(f"no assumption set {assumption_set!r} published; sets: {', '.join(sets)}")
+    rows = outlook[(outlook["program_code"] == program) & (outlook["assumption_set"] == assumption_set)]
     if region:
         rows, years = rows[rows["region"] == region], years[years["region"] == region]
     if rows.empty:
-        known = ", ".join(f"{c} ({r})" for c, r in zip(outlook["program_code"], outlook["region"]))
+        known = outlook[outlook["assumption_set"] == assumption_set]
+        known = ", ".join(f"{c} ({r})" for c, r in zip(known["program_code"], known["region"]))
         raise ValueError(f"no outlook for program {program!r}" + (f" in region {region!r}" if region else "")
                          + f"; published: {known}")
     return rows.reset_index(drop=True), years.reset_index(drop=True)
@@ -147,12 +154,12 @@ def _num(value: object, pct: bool = False) -> str:
     return f"{value:+.1%}" if pct else f"{value:,.0f}"
 
 
-def _month(value: object) -> str:
-    return "no postings month" if value is None or pd.isna(value) else f"share of 谁在招人 postings, 12m to {value:%Y-%m}"
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else "-"
 
 
 def print_outlook(outlook: pd.DataFrame, bands: pd.DataFrame, console: Console) -> None:
-    """Print each region's outlook as a two-column table, then the P10/P50/P90 bands per year."""
+    """Print each region's outlook as a two-column table, the P10/P50/P90 bands per year, then per skill cluster."""
     for r in outlook.itertuples(index=False):
         table = Table("", "", title=f"{r.program_code} {r.program_title} ({r.system}, {r.region}, assumptions: "
                                     f"{r.assumption_set})", show_header=False)
@@ -166,26 +173,41 @@ def print_outlook(outlook: pd.DataFrame, bands: pd.DataFrame, console: Console) 
         table.add_row("supply unit", r.supply_unit)
         table.add_row("gap band (P10..P90)", f"{_num(r.gap_low)} .. {_num(r.gap_high)} "
                                              f"(P50 {_num(r.gap_first)} -> {_num(r.gap_last)})")
+        table.add_row("uncertainty", _text(getattr(r, "uncertainty", None)))
         table.add_row("caveats", r.caveats)
-        table.add_row(f"top skills ({_month(r.skills_month)})", r.top_skills if isinstance(r.top_skills, str) else "-")
+        table.add_row("top skills", _text(r.top_skills))
+        table.add_row("skills source", _text(getattr(r, "skills_source", None)))
+        table.add_row("demand leans to", _text(getattr(r, "demand_leans_to", None)))
         table.add_row("coverage", r.coverage)
         console.print(table)
+        mine = bands[bands["region"] == r.region]
         years = Table("year", "demand P10", "P50", "P90", "supply P10", "P50", "P90", "gap P10", "P50", "P90",
                       title=f"{r.program_code} {r.region}: 80% bands by year")
-        for b in bands[bands["region"] == r.region].itertuples(index=False):
+        for b in mine[mine["skill_cluster"] == "all"].itertuples(index=False):
             years.add_row(str(b.year), *(_num(v) for v in (b.demand_p10, b.demand_p50, b.demand_p90, b.supply_p10,
                                                             b.supply_p50, b.supply_p90, b.gap_p10, b.gap_p50,
                                                             b.gap_p90)))
         console.print(years)
+        clusters = mine[(mine["skill_cluster"] != "all") & (mine["year"] == mine["year"].min())]
+        if len(clusters):
+            split = Table("skill cluster", "demand weight", "demand P50", "supply P50", "gap P10", "P50", "P90",
+                          title=f"{r.program_code} {r.region}: skill clusters in {clusters['year'].min()} (demand by "
+                                "the cluster's weight in the region's postings, supply split equally)")
+            for b in clusters.sort_values("cluster_demand_weight", ascending=False).itertuples(index=False):
+                split.add_row(b.skill_cluster, f"{b.cluster_demand_weight:.0%}", _num(b.demand_p50),
+                              _num(b.supply_p50), _num(b.gap_p10), _num(b.gap_p50), _num(b.gap_p90))
+            console.print(split)
 
 
 def gap(
     program: str = typer.Option(..., "--program", help="Program code: CIP 2020 (14.4201) or Chinese major (080803T)."),
     region: str = typer.Option(None, "--region", help="US or CN; default: every region the program has."),
+    assumptions: str = typer.Option("default", "--assumptions",
+                                    help="Assumption set of seeds/gap_assumptions.csv (e.g. low_new_grad_share)."),
 ) -> None:
     """Print a program's outlook: demand and supply trend, the gap band over the next 1-5 years, caveats."""
     try:
-        outlook, bands = program_outlook(get_settings().published_path, program, region)
+        outlook, bands = program_outlook(get_settings().published_path, program, region, assumptions)
     except (FileNotFoundError, ValueError, duckdb.Error) as exc:
         Console(stderr=True).print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from exc

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.db import connect
+from forecasting.hierarchy_step import write_reconciliation
 from forecasting.run import ForecastResult, forecast_panel
 
 FORECAST_TABLES = ("forecast", "backtest", "quality", "quality_by_horizon")
@@ -68,6 +69,7 @@ def run_forecasts(db_path: Path, run_id: str, plan: ForecastPlan) -> dict[str, i
             con.execute(f"CREATE OR REPLACE TABLE forecasts.{name} AS SELECT {select} FROM _frame")
             con.unregister("_frame")
             counts[f"forecasts.{name}"] = len(frame)
+        counts |= write_reconciliation(con, run_id, result, panel, series)  # issue 4: coherent hierarchies
         return counts
     finally:
         con.close()

@@ -57,12 +57,17 @@ def test_checks_report_offending_rows(tmp_path):
     con.execute("CREATE TABLE features.feat_panel AS SELECT 'b' AS unique_id, DATE '2024-01-01' AS ds, 1.0 AS y")
     con.execute("CREATE TABLE features.series AS SELECT 'a' AS unique_id, true AS nonnegative")
     con.execute("CREATE TABLE forecasts.quality AS SELECT 'a' AS unique_id, true AS is_selected")
+    con.execute("CREATE TABLE forecasts.reconciled (unique_id VARCHAR, parent VARCHAR, ds DATE, method VARCHAR, "
+                "y_hat DOUBLE, lo_80 DOUBLE, hi_80 DOUBLE, lo_95 DOUBLE, hi_95 DOUBLE)")  # issue 4, empty
+    con.execute("CREATE TABLE features.int_supply__digest_vs_ipeds AS SELECT * FROM (VALUES "
+                "('Engineering', 2020, 0.95), ('Mathematics and statistics', 2020, 1.2)) "
+                "t(field, year, ipeds_over_digest)")  # issue 5: IPEDS vs NCES Digest
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v WHERE false")
     failures = run_checks(con)
     con.close()
     assert failures == {"check_every_series_forecast": 1, "check_forecast_intervals_ordered": 1,
-                        "check_marts_not_empty": 3}
+                        "check_marts_not_empty": 3, "check_supply_sources_agree": 1}
 
 
 def test_failed_checks_publish_nothing(tmp_path):
@@ -75,6 +80,9 @@ def test_failed_checks_publish_nothing(tmp_path):
     con.execute("CREATE TABLE features.feat_panel AS SELECT 'a' AS unique_id, DATE '2024-01-01' AS ds, 1.0 AS y")
     con.execute("CREATE TABLE features.series AS SELECT 'a' AS unique_id, true AS nonnegative")
     con.execute("CREATE TABLE forecasts.quality AS SELECT 'a' AS unique_id, true AS is_selected")
+    con.execute("CREATE TABLE forecasts.reconciled (unique_id VARCHAR, parent VARCHAR, ds DATE, method VARCHAR, "
+                "y_hat DOUBLE, lo_80 DOUBLE, hi_80 DOUBLE, lo_95 DOUBLE, hi_95 DOUBLE)")  # issue 4, empty
+    con.execute("CREATE TABLE features.int_supply__digest_vs_ipeds AS SELECT 1.0 AS ipeds_over_digest")  # issue 5
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v")
     con.close()

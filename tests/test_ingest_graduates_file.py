@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ingest.graduates_file import GraduatesFile, parse_graduates_file
 
 
@@ -56,3 +58,49 @@ def test_missing_column_is_one_file_reject(tmp_path: Path) -> None:
     assert parsed.tables["graduates"].empty
     assert [(r.record, r.problem) for r in parsed.rejects] == [
         (None, "missing column(s) ['system', 'source']; header has ['program_code', 'region', 'year', 'graduates']")]
+
+
+def test_files_become_program_supply_series_with_cip_2010_recoded(tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    from features.build import FEATURES, STAGING, build_models, load_seeds
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "moe.csv").write_text(
+        "program_code,system,region,year,graduates,source\n"
+        "080803T,CN-major,CN,2022,3000,MoE yearbook (example)\n"
+        "080803T,CN-major,CN,2023,4000,MoE yearbook (example)\n"
+        "080803T,CN-major,CN-GD,2023,310,Guangdong yearbook (example)\n"
+        "15.0503,CIP2010,US,2019,120,state file (example)\n"
+        "15.1701,CIP2020,US,2019,125,university file (example)\n"
+        "14.4201,CIP2010,US,2019,900,state file (example)\n"
+        "Engineering,NCSES-field,CN,2018,1269173,NCSES 5785\n", encoding="utf-8")
+    parsed = GraduatesFile(drop).parse(sorted(drop.glob("*.csv")))
+    assert parsed.rejects == []
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("cip2010_2020", "programs"):
+        shutil.copy(Path(__file__).resolve().parents[1] / "seeds" / f"{name}.csv", seeds)
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA features; CREATE SCHEMA ref")
+    raw = parsed.tables["graduates"].assign(_batch_id="b1", _fetched_at=pd.Timestamp("2026-01-01"))
+    con.register("raw_frame", raw)
+    con.execute("CREATE TABLE raw.graduates_file__graduates AS SELECT * FROM raw_frame")
+    load_seeds(con, seeds)
+    build_models(con, [m for m in STAGING + FEATURES
+                       if m.table in ("stg_graduates_file__graduates", "feat_supply_graduates_file__annual")])
+    staged = con.sql("SELECT program_code, system, region, year, graduates, program_code_reported "
+                     "FROM staging.stg_graduates_file__graduates WHERE region = 'US' ORDER BY ALL").fetchall()
+    # 15.0503 (CIP 2010) is 15.1701 in CIP 2020: the file in CIP 2020 wins; 14.4201 is unchanged
+    assert staged == [("14.4201", "CIP2020", "US", 2019, 900, "14.4201"),
+                      ("15.1701", "CIP2020", "US", 2019, 125, "15.1701")]
+    series = con.sql("SELECT unique_id, year(ds), y FROM features.feat_supply_graduates_file__annual "
+                     "ORDER BY ALL").fetchall()
+    # catalogue programs only: national and provincial Chinese series, the recoded US row; NCSES fields stay out
+    assert series == [("supply/CN-GD/graduates_file/080803T", 2023, 310.0),
+                      ("supply/CN/graduates_file/080803T", 2022, 3000.0),
+                      ("supply/CN/graduates_file/080803T", 2023, 4000.0),
+                      ("supply/US/graduates_file/14.4201", 2019, 900.0)]

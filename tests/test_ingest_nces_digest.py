@@ -71,3 +71,37 @@ def test_bad_cells_are_rejected_markers_kept_and_a_wrong_file_is_one_reject(tmp_
     frame, rejects = parse_digest_table(other)
     assert frame.empty and [(r.record, r.problem) for r in rejects] == [
         (None, "no header row starting 'field of study' with academic years in the first 10 rows")]
+
+
+def test_staging_series_and_cross_check_with_ipeds(tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    from features.build import FEATURES, STAGING, build_models, load_seeds
+
+    parsed = NcesDigest().parse(NcesDigest().snapshot_files(SNAPSHOTS))
+    raw = parsed.tables["graduates"].assign(_batch_id="b1", _fetched_at=pd.Timestamp("2026-01-01"))
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA features; CREATE SCHEMA ref")
+    con.register("raw_frame", raw)
+    con.execute("CREATE TABLE raw.nces_digest__graduates AS SELECT * FROM raw_frame")
+    # IPEDS 2019-20 bachelor's (award level 5) summed by 2-digit CIP from the bundled files: 14 = 129,306, 11 = 97,923
+    con.execute("""CREATE TABLE staging.stg_ipeds__completions AS SELECT * FROM (VALUES
+        (2020, '14.1901', 5, 29306), (2020, '14.0101', 5, 100000), (2020, '11.0701', 5, 97923),
+        (2020, '14.1901', 7, 5000), (2020, '99', 5, 2060808)) t(survey_year, cipcode, awlevel, completions)""")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SNAPSHOTS.parent.parent / "seeds" / "nces_digest_fields.csv", seeds)
+    load_seeds(con, seeds)
+    build_models(con, [m for m in STAGING + FEATURES if m.table in (
+        "stg_nces_digest__graduates", "feat_supply_nces_digest__annual", "int_supply__digest_vs_ipeds")])
+    series = con.sql("SELECT unique_id, count(*), min(year(ds)), max(year(ds)) "
+                     "FROM features.feat_supply_nces_digest__annual GROUP BY 1 ORDER BY 1").fetchall()
+    assert series == [(f"supply/US/nces_digest/{slug}", 18, 1971, 2020) for slug in (
+        "all_fields", "computer_information_sciences", "engineering", "engineering_technologies",
+        "mathematics_statistics")]
+    check = con.sql("SELECT field, year, digest_bachelors, ipeds_bachelors, ipeds_over_digest "
+                    "FROM features.int_supply__digest_vs_ipeds ORDER BY 1").fetchall()
+    assert check == [("Computer and information sciences and support services", 2020, 97047, 97923, 1.009),
+                     ("Engineering", 2020, 128332, 129306, 1.0076)]

@@ -9,6 +9,9 @@ WITH all_rows AS (
     UNION ALL SELECT unique_id, ds, y FROM features.feat_employment_oews__annual
     UNION ALL SELECT unique_id, ds, y FROM features.feat_supply_ipeds__annual
     UNION ALL SELECT unique_id, ds, y FROM features.feat_supply_ncses__annual
+    UNION ALL SELECT unique_id, ds, y FROM features.feat_supply_nces_digest__annual
+    UNION ALL SELECT unique_id, ds, y FROM features.feat_supply_graduates_file__annual
+    UNION ALL SELECT unique_id, ds, y FROM features.feat_totals__hierarchy
 ),
 stepped AS (
     SELECT

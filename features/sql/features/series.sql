@@ -10,6 +10,9 @@ WITH all_series AS (
     UNION ALL BY NAME SELECT * FROM features.feat_employment_oews__annual
     UNION ALL BY NAME SELECT * FROM features.feat_supply_ipeds__annual
     UNION ALL BY NAME SELECT * FROM features.feat_supply_ncses__annual
+    UNION ALL BY NAME SELECT * FROM features.feat_supply_nces_digest__annual
+    UNION ALL BY NAME SELECT * FROM features.feat_supply_graduates_file__annual
+    UNION ALL BY NAME SELECT * FROM features.feat_totals__hierarchy
 )
 SELECT
     unique_id,
