@@ -67,8 +67,22 @@ SELECT
     cluster,
     lang AS term_lang,
     position,
-    NOT regexp_matches(clause, '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required')
-        AS is_required,
+    -- the same required-ness rule as features/sql/features/int_postings__skill_matches.sql
+    CASE
+        WHEN regexp_matches(clause, '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]')
+            THEN false
+        -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
+        WHEN position_no = -2 THEN false
+        -- a list of at least three markets, named as the industries or fields served, with an unrelated sector in
+        -- it, in a sentence that states no skill or duty (the cheap literal test first: CASE runs the regexes on
+        -- the few clauses that name an industry or field)
+        WHEN NOT (contains(clause, '行业') OR contains(clause, '领域')) THEN true
+        WHEN regexp_matches(clause, '[、，,/][^、，,/]+[、，,/]')
+         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)')
+         AND regexp_matches(clause, '金融|政府|政务|运营商|医疗|教育|零售|电商|交通|农业|城市|园区|地产|社区|物流|银行|保险|媒体|文旅')
+         AND NOT regexp_matches(clause, '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
+        ELSE true
+    END AS is_required,
     -- evidence: the matched span with up to 20 characters either side
     substr(text, greatest(position - 20, 1), length(term) + 40) AS evidence
 FROM with_clause

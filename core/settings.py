@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     usajobs_key: str | None = Field(None, description="USAJOBS search API key for live mode (never logged).")
     usajobs_email: str | None = Field(None, description="E-mail the USAJOBS API asks for as User-Agent (live mode).")
     feed_dirs: str = Field("", description="Comma-separated folders each holding a feed.json: extra postings feeds.")
+    drop_raw_text: bool = Field(False, description="After staging, keep only redacted text in raw.* and delete the "
+                                "landed files of live text batches (issue 3: the raw layer keeps what the source "
+                                "published unless this is set).")
 
     horizon_months: int = Field(12, description="Forecast horizon for monthly series.")
     horizon_years: int = Field(5, description="Forecast horizon for annual series.")

@@ -1,10 +1,15 @@
-"""Apply the SQL macros of features/sql/macros.sql to texts outside a model build (snapshot bundling)."""
+"""Apply the SQL macros of features/sql/macros.sql to texts outside a model build (snapshot bundling), and drop
+the published text from the raw layer once staging has redacted it (TALENTCAST_DROP_RAW_TEXT)."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+
+from core.db import connect
 
 MACROS = Path(__file__).parent / "sql" / "macros.sql"
 
@@ -32,3 +37,70 @@ def redact_texts(texts: list[str]) -> list[str]:
 def pseudonymise_logins(logins: list[str]) -> list[str]:
     """Return stable 'u_<hash>' keys for poster logins."""
     return _apply("pseudonymise", logins)
+
+
+# Issue 3: "the raw layer keeps what the source published, and a setting can drop it after processing".
+# With TALENTCAST_DROP_RAW_TEXT the pipeline calls drop_raw_text() once staging is built: every raw text column
+# keeps only its redacted form (the same macros as staging, so a later rebuild of staging gives the same rows and
+# tags), posters' logins become their pseudonyms, and the landed files of live batches that held such text are
+# deleted (the manifest stays, with its checksums, plus a note saying when and why). Offline batches are copies
+# of the bundled snapshots, which were redacted when bundled (data/snapshots/*/SOURCE.md), so they stay.
+TEXT_COLUMNS = ("body", "text", "excerpt")  # posting texts, comment bodies, the excerpt of a rejected record
+LOGIN_COLUMNS = ("author",)
+
+
+def drop_raw_text(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, int]:
+    """Redact raw text columns in place and delete live batch files holding text; return rows changed per table
+    (and 'files_deleted')."""
+    install_macros(con)
+    columns = con.execute("""
+        SELECT table_name, list(column_name ORDER BY column_name) FROM information_schema.columns
+        WHERE table_schema = 'raw' AND data_type = 'VARCHAR' AND column_name IN ?
+        GROUP BY table_name ORDER BY table_name""", [list(TEXT_COLUMNS + LOGIN_COLUMNS)]).fetchall()
+    changed: dict[str, int] = {}
+    text_sources = set()
+    for table, cols in columns:
+        sets = [f'"{c}" = redact_contacts("{c}")' if c in TEXT_COLUMNS else f'"{c}" = pseudonymise("{c}")' for c in cols]
+        differs = " OR ".join(f'"{c}" IS DISTINCT FROM redact_contacts("{c}")' if c in TEXT_COLUMNS
+                              else f'"{c}" IS DISTINCT FROM pseudonymise("{c}")' for c in cols)
+        changed[table] = con.execute(f'UPDATE raw."{table}" SET {", ".join(sets)} WHERE {differs}').fetchone()[0]
+        if table != "rejects" and "__" in table:
+            text_sources.add(table.split("__")[0])
+    changed["files_deleted"] = _delete_live_batch_files(con, raw_dir, sorted(text_sources))
+    return changed
+
+
+def _delete_live_batch_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, sources: list[str]) -> int:
+    has_batches = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' "
+                              "AND table_name = 'batches'").fetchone()[0]
+    if not sources or not has_batches:
+        return 0
+    batches = con.execute("SELECT source, batch_id FROM meta.batches WHERE mode = 'live' AND source IN ?",
+                          [sources]).fetchall()
+    deleted = 0
+    for source, batch_id in batches:
+        folder = raw_dir / source / batch_id
+        manifest = folder / "manifest.json"
+        if not manifest.exists():
+            continue
+        for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
+            path = folder / entry["name"]
+            if path.exists():
+                path.unlink()
+                deleted += 1
+        note = folder / "text_dropped.json"
+        if not note.exists():
+            note.write_text(json.dumps({
+                "dropped_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "why": "TALENTCAST_DROP_RAW_TEXT: the published texts were deleted after staging redacted them; "
+                       "raw.* keeps the redacted text, this manifest keeps the files' checksums"}, indent=2))
+    return deleted
+
+
+def drop_raw_text_file(db_path: Path, raw_dir: Path) -> dict[str, int]:
+    """Open the warehouse at `db_path` and run drop_raw_text(); return its counts."""
+    con = connect(db_path)
+    try:
+        return drop_raw_text(con, raw_dir)
+    finally:
+        con.close()

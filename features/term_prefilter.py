@@ -15,6 +15,8 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
+from features.zh_convert import install_zh_to_simplified
+
 try:
     import ahocorasick
 except ImportError:  # optional speed-up: the result is the same without it
@@ -45,7 +47,9 @@ def substrings_in(texts: pa.Array, joined_terms: pa.Array) -> pa.Array:
 
 
 def install_term_prefilter(con: duckdb.DuckDBPyConnection) -> None:
-    """Register substrings_in(VARCHAR text, VARCHAR SEP-joined terms) -> VARCHAR[] on `con` (idempotent)."""
+    """Register substrings_in(VARCHAR text, VARCHAR SEP-joined terms) -> VARCHAR[] on `con` (idempotent), and
+    zh_simplified(text) (features/zh_convert.py), which int_postings__positions applies before every match."""
+    install_zh_to_simplified(con)
     try:
         con.remove_function("substrings_in")
     except (duckdb.InvalidInputException, duckdb.CatalogException):

@@ -10,6 +10,7 @@ from prefect import flow, get_run_logger, task
 
 from core.settings import Settings, get_settings
 from dashboards.report import build_report
+from features.redact import drop_raw_text_file
 from flows import steps
 from flows.summary import StageProgress
 from forecasting.warehouse import ForecastPlan, run_forecasts
@@ -33,6 +34,18 @@ def seeds_task(settings: Settings) -> dict[str, int]:
 @task(name="build-layer", task_run_name="build-{layer}")
 def layer_task(layer: str, settings: Settings, variables: dict[str, str] | None = None) -> dict[str, int]:
     return steps.build_layer(settings.warehouse_path, layer, variables)
+
+
+@task(name="drop-raw-text")
+def drop_raw_text_task(settings: Settings) -> dict[str, int]:
+    return drop_raw_text_file(settings.warehouse_path, settings.raw_dir)
+
+
+def _staging(settings: Settings, summary: dict) -> dict[str, int]:
+    rows = layer_task(layer="staging", settings=settings)
+    if settings.drop_raw_text:  # staging has redacted the texts: the raw layer may now forget the published ones
+        summary["raw_text_dropped"] = drop_raw_text_task(settings)
+    return rows
 
 
 @task(name="forecast")
@@ -117,7 +130,7 @@ def pipeline(settings: Settings | None = None) -> dict:
             for stage, run_stage in [
                 ("ingest", lambda: _ingest_all(settings)),
                 ("ref", lambda: seeds_task(settings)),
-                ("staging", lambda: layer_task(layer="staging", settings=settings)),
+                ("staging", lambda: _staging(settings, summary)),
                 ("features", lambda: layer_task(layer="features", settings=settings)),
                 ("forecasts", lambda: forecast_task(settings, run_id)),
                 ("gap", lambda: gap_task(settings, run_id)),

@@ -92,22 +92,46 @@ class HnWhoIsHiring:
         """Return the bundled monthly term-count file."""
         return sorted((snapshot_dir / self.name).glob("hn_whoishiring_monthly_terms.json*"))
 
-    def fetch_live(self, dest: Path, timeout_s: float) -> list[Path]:
-        """Fetch the latest 'Who is hiring?' threads and their top-level comments (postings) as JSONL."""
-        stories = get(f"{ALGOLIA}/search_by_date", timeout_s, params={
-            "tags": "story,author_whoishiring", "query": "Who is hiring", "hitsPerPage": 12}).json()["hits"]
+    def __init__(self, http_get=get):
+        self._get = http_get  # ingest.http.get; tests pass a function that answers with recorded payloads
+
+    def fetch_live(self, dest: Path, timeout_s: float, since: datetime | None = None) -> list[Path]:
+        """Fetch the latest 'Who is hiring?' threads and their top-level comments (postings) as JSONL.
+
+        With `since` (the start of the last successful live pull) only comments created after it are asked for
+        (Algolia `numericFilters=created_at_i>...`), in the threads posted in the 45 days before it or later.
+        """
+        story_params = {"tags": "story,author_whoishiring", "query": "Who is hiring", "hitsPerPage": 12}
+        if since:
+            story_params["numericFilters"] = f"created_at_i>{int(since.timestamp()) - 45 * 86400}"
+        stories = self._get(f"{ALGOLIA}/search_by_date", timeout_s, params=story_params).json()["hits"]
         path = dest / "hn_whoishiring_postings.jsonl"
         fetched_at = datetime.now(timezone.utc).isoformat()
         with path.open("w", encoding="utf-8") as fh:
             for story in stories:
-                item = get(f"{ALGOLIA}/items/{story['objectID']}", timeout_s).json()
-                for child in item.get("children", []):
-                    if child.get("text"):
-                        fh.write(json.dumps({"thread_id": item["id"], "thread_title": item.get("title"),
-                                             "comment_id": child["id"], "created_at": child.get("created_at"),
-                                             "text": child["text"], "fetched_at": fetched_at},
-                                            ensure_ascii=False) + "\n")
+                for rec in self._postings(story, timeout_s, since):
+                    fh.write(json.dumps({**rec, "fetched_at": fetched_at}, ensure_ascii=False) + "\n")
         return [path]
+
+    def _postings(self, story: dict, timeout_s: float, since: datetime | None) -> list[dict]:
+        if since is None:  # the whole thread in one call
+            item = self._get(f"{ALGOLIA}/items/{story['objectID']}", timeout_s).json()
+            return [{"thread_id": item["id"], "thread_title": item.get("title"), "comment_id": c["id"],
+                     "created_at": c.get("created_at"), "text": c["text"]}
+                    for c in item.get("children", []) if c.get("text")]
+        out, page = [], 0
+        while True:
+            body = self._get(f"{ALGOLIA}/search_by_date", timeout_s, params={
+                "tags": f"comment,story_{story['objectID']}", "numericFilters": f"created_at_i>{int(since.timestamp())}",
+                "hitsPerPage": 1000, "page": page}).json()
+            # top-level comments only: a reply is not a posting
+            out += [{"thread_id": int(story["objectID"]), "thread_title": story.get("title"),
+                     "comment_id": int(h["objectID"]), "created_at": h.get("created_at"), "text": h["comment_text"]}
+                    for h in body.get("hits", [])
+                    if h.get("comment_text") and str(h.get("parent_id")) == str(story["objectID"])]
+            page += 1
+            if page >= int(body.get("nbPages", 1) or 1):
+                return out
 
     def parse(self, files: list[Path]) -> Parsed:
         """Return raw table 'monthly_terms': one row per month and term."""

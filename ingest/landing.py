@@ -7,6 +7,7 @@ reuses the same folder and loading it twice leaves raw row counts unchanged.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import shutil
 import tempfile
@@ -51,13 +52,43 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def last_live_fetch(raw_dir: Path, source_name: str) -> datetime | None:
+    """Return when the source's latest landed live batch started fetching (its manifest), or None if none.
+
+    A batch folder exists only once its fetch completed (land() renames it into place at the end), so this is
+    the start of the last successful live pull: an incremental pull asks the API for what changed since then.
+    """
+    stamps = []
+    for manifest in (raw_dir / source_name).glob("*/manifest.json"):
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        if m.get("mode") == "live":
+            stamps.append(m.get("fetch_started_at") or m["fetched_at"])
+    if not stamps:
+        return None
+    return datetime.strptime(max(stamps), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def _supports_since(source: Source) -> bool:
+    return "since" in inspect.signature(source.fetch_live).parameters
+
+
 def land(source: Source, mode: str, snapshot_dir: Path, raw_dir: Path, timeout_s: float = 30.0) -> Batch:
-    """Return the batch holding the source's current files, landing them under raw_dir if new."""
+    """Return the batch holding the source's current files, landing them under raw_dir if new.
+
+    Live connectors whose fetch_live takes `since` (zh_postings, hn, usajobs) pull only what changed since the
+    last successful live batch (issue 3: incremental pulls); staging keeps the latest row per key over batches.
+    """
     raw_dir.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = None
     with tempfile.TemporaryDirectory(dir=raw_dir, prefix=f".{source.name}-") as tmp:
         staging = Path(tmp)
         if mode == "live":
-            fetched = source.fetch_live(staging, timeout_s)
+            if _supports_since(source):
+                since = last_live_fetch(raw_dir, source.name)
+                fetched = source.fetch_live(staging, timeout_s, since=since)
+            else:
+                fetched = source.fetch_live(staging, timeout_s)
             origin = source.url
         else:
             files = source.snapshot_files(snapshot_dir)
@@ -76,6 +107,8 @@ def land(source: Source, mode: str, snapshot_dir: Path, raw_dir: Path, timeout_s
                 "source": source.name, "batch_id": batch_id, "mode": mode, "origin": origin,
                 "url": source.url, "licence": source.licence,
                 "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "fetch_started_at": started,
+                "since": since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None,
                 "files": entries, "content_sha256": content,
             }
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))

@@ -95,7 +95,8 @@ class UsaJobs:
     cadence = "weekly"
 
     def __init__(self, api_key: str | None = None, user_agent_email: str | None = None,
-                 series: tuple[str, ...] = LIVE_SERIES, days_posted: int = 60):
+                 series: tuple[str, ...] = LIVE_SERIES, days_posted: int = 60, http_get=get):
+        self._get = http_get  # ingest.http.get; tests pass a function that answers with recorded payloads
         self._api_key = api_key  # never logged, never written to a batch
         self.user_agent_email = user_agent_email
         self.series = series
@@ -108,16 +109,23 @@ class UsaJobs:
         """Return the bundled postings files."""
         return sorted((snapshot_dir / self.name).glob("usajobs_postings*.json*"))
 
-    def fetch_live(self, dest: Path, timeout_s: float) -> list[Path]:
-        """Fetch postings of the configured occupation series posted in the last days_posted days; one JSON file."""
+    def fetch_live(self, dest: Path, timeout_s: float, since: datetime | None = None) -> list[Path]:
+        """Fetch postings of the configured occupation series posted in the last days_posted days; one JSON file.
+
+        With `since` (the start of the last successful live pull) the window shrinks to the whole days since then
+        (DatePosted counts days, so the first of them overlaps the last pull; staging keeps one row a posting).
+        """
         if not self._api_key or not self.user_agent_email:
             raise SourceFormatError(SEARCH_API, "live USAJOBS needs an API key and the e-mail it was issued to "
                                                 "(TALENTCAST_USAJOBS_KEY, TALENTCAST_USAJOBS_EMAIL)")
         headers = {"Host": "data.usajobs.gov", "User-Agent": self.user_agent_email, "Authorization-Key": self._api_key}
+        days = self.days_posted
+        if since:
+            days = min(days, max(1, (datetime.now(timezone.utc) - since).days + 1))
         records, page = [], 1
         while True:
-            body = get(SEARCH_API, timeout_s, headers, {
-                "JobCategoryCode": ";".join(self.series), "DatePosted": self.days_posted,
+            body = self._get(SEARCH_API, timeout_s, headers, {
+                "JobCategoryCode": ";".join(self.series), "DatePosted": days,
                 "ResultsPerPage": 500, "Page": page}).json()
             result = body.get("SearchResult", {})
             items = result.get("SearchResultItems", [])

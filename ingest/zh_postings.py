@@ -107,22 +107,30 @@ class ZhPostings:
     licence = "Post texts belong to their posters; used for aggregate statistics, contact details removed"
     cadence = "weekly"
 
-    def __init__(self, token: str | None = None):
+    def __init__(self, token: str | None = None, http_get=get):
         self.token = token
+        self._get = http_get  # ingest.http.get; tests pass a function that answers with recorded payloads
 
     def snapshot_files(self, snapshot_dir: Path) -> list[Path]:
         """Return the bundled thread files."""
         return sorted((snapshot_dir / self.name).glob("*.json"))
 
-    def fetch_live(self, dest: Path, timeout_s: float) -> list[Path]:
-        """Fetch every hiring thread and its comments from the GitHub REST API into one JSON file each."""
+    def fetch_live(self, dest: Path, timeout_s: float, since: datetime | None = None) -> list[Path]:
+        """Fetch the hiring threads and their comments from the GitHub REST API into one JSON file each.
+
+        With `since` (the start of the last successful live pull) only threads updated since then are searched
+        (`updated:>=`) and only comments created or edited since then are fetched (the comments endpoint's
+        `since`); a thread with no such comment writes no file.
+        """
         headers = {"Accept": "application/vnd.github+json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        stamp = since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if since else None
+        query = f"repo:{REPO} in:title {TITLE_MARK}" + (f" updated:>={stamp}" if stamp else "")
         issues, page = [], 1
         while True:
-            batch = get(f"{API}/search/issues", timeout_s, headers,
-                        {"q": f"repo:{REPO} in:title {TITLE_MARK}", "per_page": 100, "page": page}).json()
+            batch = self._get(f"{API}/search/issues", timeout_s, headers,
+                              {"q": query, "per_page": 100, "page": page}).json()
             issues += batch.get("items", [])
             if len(batch.get("items", [])) < 100:
                 break
@@ -132,12 +140,15 @@ class ZhPostings:
         for issue in issues:
             comments, page = [], 1
             while True:
-                chunk = get(f"{API}/repos/{REPO}/issues/{issue['number']}/comments", timeout_s, headers,
-                            {"per_page": 100, "page": page}).json()
+                params = {"per_page": 100, "page": page, **({"since": stamp} if stamp else {})}
+                chunk = self._get(f"{API}/repos/{REPO}/issues/{issue['number']}/comments", timeout_s, headers,
+                                  params).json()
                 comments += chunk
                 if len(chunk) < 100:
                     break
                 page += 1
+            if stamp and not comments:
+                continue
             first, _ = months_covered(issue["title"], None)
             doc = {
                 "issueNumber": issue["number"], "title": issue["title"], "yearMonth": first or "unknown",

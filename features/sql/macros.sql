@@ -19,6 +19,9 @@ CASE WHEN login IS NULL THEN NULL WHEN starts_with(login, 'u_') THEN login
 
 -- normalize_text: full-width ASCII forms (U+FF01..U+FF5E) to half-width and ideographic/no-break spaces
 -- to plain spaces, so ＡＩ, ＰＬＣ and Ｐｙｔｏｒｃｈ match the seed terms (issue 3: width normalisation).
+-- Traditional -> simplified characters (機器學習 -> 机器学习) is zh_simplified(t), registered with the Aho-Corasick
+-- function by features/zh_convert.py (OpenCC's character table; DuckDB's translate() was 100x slower with it):
+-- int_postings__positions matches on zh_simplified(normalize_text(text)).
 CREATE OR REPLACE MACRO normalize_text(t) AS
 translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～' || chr(12288) || chr(160), '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~' || '  ');
 

@@ -3,6 +3,11 @@
 -- why: monthly US federal postings by open month: all, AI, manufacturing, AI x manufacturing (title tags).
 --      Months in which the source has no posting at all are a collection gap, left out (not zero); a slice
 --      with no posting in a month the source covers is 0. feat_panel keeps the gap-free tail of each series.
+--      The ai_mfg slice is all zeros on the bundled 2024-25 snapshot, and that is the data, not the tagger
+--      (checked for issue 3): the 118 AI titles are data scientists and "IT Specialist (AI)" roles, the 18
+--      manufacturing ones welders, machinists, NASA automation-and-robotics engineers and manufacturing programme
+--      managers, and no title is both; a federal title says nothing of the employer's industry, which is what
+--      makes most zh_postings "both". The series is kept so a live pull or another agency can fill it.
 WITH months AS (
     SELECT
         month AS ds,

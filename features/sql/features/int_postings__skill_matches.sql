@@ -3,8 +3,12 @@
 --       Aho-Corasick function of features/term_prefilter.py
 -- why: bilingual tagging (issues 2, 3): English terms match on word boundaries (short all-caps acronyms
 --      case-sensitively), Chinese terms as substrings, on width-normalised text; a match whose clause says
---      it is optional or not needed ("...者优先", "加分", "nice to have", "无需") is kept but marked
---      is_required = false and does not tag. The matched span is kept as evidence.
+--      it is optional or not needed ("...者优先", "加分", "nice to have", "无需", or a line under a "加分项" /
+--      "Preferred qualifications" heading, marked [optional] by int_postings__positions) is kept but marked
+--      is_required = false and does not tag. So is a term named in a list of the markets a horizontal vendor
+--      serves ("为金融、政府、能源、制造等行业的客户提供...", "面向智慧城市、智能制造、智慧农业等领域"): serving
+--      manufacturing among unrelated sectors does not put a position in or for manufacturing (LABELLING rule 4).
+--      The matched span is kept as evidence.
 WITH stop AS (
     SELECT '(' || string_agg(regexp_escape(lower(phrase)), '|') || ')' AS pattern,
            list(lower(phrase)) AS phrases
@@ -73,8 +77,21 @@ SELECT
     cluster,
     lang AS term_lang,
     position,
-    NOT regexp_matches(clause, '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required')
-        AS is_required,
+    CASE
+        WHEN regexp_matches(clause, '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]')
+            THEN false
+        -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
+        WHEN position_no = -2 THEN false
+        -- a list of at least three markets, named as the industries or fields served, with an unrelated sector in
+        -- it, in a sentence that states no skill or duty (the cheap literal test first: CASE runs the regexes on
+        -- the few clauses that name an industry or field)
+        WHEN NOT (contains(clause, '行业') OR contains(clause, '领域')) THEN true
+        WHEN regexp_matches(clause, '[、，,/][^、，,/]+[、，,/]')
+         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)')
+         AND regexp_matches(clause, '金融|政府|政务|运营商|医疗|教育|零售|电商|交通|农业|城市|园区|地产|社区|物流|银行|保险|媒体|文旅')
+         AND NOT regexp_matches(clause, '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
+        ELSE true
+    END AS is_required,
     -- evidence: the matched span with up to 20 characters either side
     substr(text, greatest(position - 20, 1), length(term) + 40) AS evidence
 FROM with_clause

@@ -1,37 +1,54 @@
 -- grain: one row per posting text (comment_id)
 -- from: staging.stg_zh_postings__comments, features.int_postings__positions, features.int_postings__skill_matches
 -- why: the AI / manufacturing / both tags that feed the demand series (definition: data/eval/LABELLING.md).
---      ai / mfg: a required (not optional) AI / manufacturing term anywhere in the text. ai_mfg ("both"): one
---      position needs AI and is in or for manufacturing, i.e. the AI term and the manufacturing term are in the
---      same position, or the manufacturing term is in the text before the first position (the employer).
+--      ai: a required (not optional) AI term in a position (position_no >= 0), unless the position's title names
+--      a role that is not an AI role (前端, backend, QA ...: LABELLING rule 2, "a front-end for an AI product is
+--      not"); AI terms in the employer's sections (-1: "公司介绍", "About us") say what the company does, not
+--      what a position needs. mfg: a required manufacturing term in a position or the employer's sections (an
+--      employer that makes things counts for each of its positions, rule 5); benefits sections (-2) never tag.
+--      ai_mfg ("both"): one position needs AI and is in or for manufacturing, i.e. the AI term and the
+--      manufacturing term are in the same position, or the manufacturing term describes the employer (the text
+--      before the first position, or an employer section).
 WITH req AS (
-    SELECT * FROM features.int_postings__skill_matches WHERE is_required
+    SELECT * FROM features.int_postings__skill_matches WHERE is_required AND position_no >= -1
 ),
 per_position AS (
     SELECT
         p.comment_id, p.position_no,
-        bool_or(r.kind = 'ai') AS has_ai,
+        bool_or(r.kind = 'ai') AND NOT p.non_ai_title AS has_ai,
         bool_or(r.kind = 'mfg') AS has_mfg
-    FROM features.int_postings__positions AS p
+    FROM (
+        SELECT
+            comment_id, position_no,
+            -- the title names a non-AI role and no AI role ("前端开发工程师-AIGC中台", "Backend Engineer")
+            -- (user-facing, test, operations, design and language-titled roles; full-stack and backend titles are
+            -- not in the list: they build LLM/agent features often enough to read their text)
+            regexp_matches(lower(title), '前端|客户端|测试|运维|ios|安卓|android|java|php|\.net|frontend|front-end|'
+                           || 'devops|\bsre\b|\bqa\b|区块链|blockchain|游戏|设计师|美术|\bui\b|\bux\b|运营|销售')
+                AND NOT regexp_matches(lower(title), '算法|机器学习|深度学习|人工智能|(计算机|机器)视觉|感知|nlp|自然语言|语音|'
+                                       || '推荐|大模型|llm|mlops|数据科学|data scien|machine learning|\bml\b|\bai\b|\bcv\b|'
+                                       || '智能驾驶|自动驾驶')
+                AS non_ai_title
+        FROM features.int_postings__positions
+    ) AS p
     LEFT JOIN req AS r USING (comment_id, position_no)
-    GROUP BY ALL
+    GROUP BY p.comment_id, p.position_no, p.non_ai_title
 ),
 per_comment AS (
     SELECT
         comment_id,
         count(*) FILTER (WHERE position_no > 0) AS n_positions,
-        bool_or(coalesce(has_ai, false)) AS ai,
-        bool_or(coalesce(has_mfg, false)) AS mfg,
-        bool_or(coalesce(has_mfg, false)) FILTER (WHERE position_no = 0) AS employer_mfg,
-        bool_or(coalesce(has_ai AND has_mfg, false)) AS same_position_both,
-        bool_or(coalesce(has_ai, false)) FILTER (WHERE position_no > 0) AS position_ai
+        bool_or(coalesce(has_ai, false)) FILTER (WHERE position_no >= 0) AS ai,
+        bool_or(coalesce(has_mfg, false)) FILTER (WHERE position_no >= -1) AS mfg,
+        bool_or(coalesce(has_mfg, false)) FILTER (WHERE position_no IN (0, -1)) AS employer_mfg,
+        bool_or(coalesce(has_ai AND has_mfg, false)) FILTER (WHERE position_no >= 0) AS same_position_both
     FROM per_position
     GROUP BY comment_id
 ),
 skills AS (
     SELECT
         comment_id,
-        list(DISTINCT skill ORDER BY skill) FILTER (WHERE kind = 'ai') AS ai_skills,
+        list(DISTINCT skill ORDER BY skill) FILTER (WHERE kind = 'ai' AND position_no >= 0) AS ai_skills,
         list(DISTINCT skill ORDER BY skill) FILTER (WHERE kind = 'mfg') AS mfg_skills,
         list(DISTINCT cluster ORDER BY cluster) AS clusters,
         list(term || ': ' || evidence ORDER BY position_no, position) AS evidence
@@ -49,7 +66,7 @@ SELECT
     greatest(pc.n_positions, 1) AS n_positions,
     coalesce(pc.ai, false) AS ai,
     coalesce(pc.mfg, false) AS mfg,
-    coalesce(pc.same_position_both OR (pc.position_ai AND pc.employer_mfg), false) AS ai_mfg,
+    coalesce(pc.same_position_both OR (pc.ai AND pc.employer_mfg), false) AS ai_mfg,
     coalesce(s.ai_skills, []) AS ai_skills,
     coalesce(s.mfg_skills, []) AS mfg_skills,
     coalesce(s.clusters, []) AS clusters,

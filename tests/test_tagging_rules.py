@@ -1,0 +1,72 @@
+"""Tagging rules added after the issue 3 error review: sections, role titles, market lists, traditional Chinese.
+
+Each text is a few lines shaped like the real 谁在招人 posts the rule was written for (data/eval ids in comments).
+"""
+
+import csv
+from pathlib import Path
+
+from features.tag_eval import evaluate
+from features.tagging import SEEDS_DIR, tag_texts
+from features.zh_convert import to_simplified
+
+
+def tags(text: str) -> tuple[bool, bool, bool]:
+    t = tag_texts([text])[0]
+    return t["ai"], t["mfg"], t["both"]
+
+
+def test_traditional_chinese_matches_simplified_terms():
+    assert to_simplified("機器學習與製造業") == "机器学习与制造业"
+    assert tags("招聘機器視覺演算法工程師，負責工業機器人產線的缺陷檢測") == (True, True, True)
+    assert tags("機器學習工程師") == (True, False, False)
+
+
+def test_employer_sections_describe_the_company_not_the_position():
+    # zh_postings:2862073371: AI words in "关于我们" do not make a .NET backend position an AI one
+    text = "## 关于我们\n核心成员长期深耕金融科技、AI Agent、大模型工作流等领域。\n## .NET 后端开发工程师\n- 负责后端开发，熟悉 PostgreSQL"
+    assert tags(text) == (False, False, False)
+    # ... but a manufacturer's intro makes its AI position "both" (LABELLING rule 5)
+    text = "### 公司介绍\n我们是一家工业机器人公司。\n### 视觉算法工程师\n负责深度学习目标检测"
+    assert tags(text) == (True, True, True)
+
+
+def test_benefits_and_optional_sections_do_not_tag():
+    # zh_postings:3006789662: a drone as a perk is not manufacturing
+    assert tags("### C++开发工程师\n熟悉 C++\n### 公司福利\n定制化福利平台，PS5、DJI无人机随心兑换") == (False, False, False)
+    # a skill under a "加分项" / "Preferred qualifications" heading is optional
+    assert tags("### 前端开发工程师\n熟悉 React\n加分项：\n● 有机器学习经验；")[0] is False
+    assert tags("## Rust Developer\n**Preferred Qualifications**\n- Experience in embedded systems.")[1] is False
+    assert tags("## Rust Developer\n**Requirements**\n- Experience in embedded systems.")[1] is True
+    # an emoji-led heading (zh_postings:3641155967): "有机器人控制...经验者" under it is a plus, not a requirement
+    text = "🎯 任职要求（必须）\n- 熟悉 PyTorch，强化学习\n✨ 加分项（非必须，但优先考虑）\n- 有机器人控制、自动驾驶等领域仿真经验者。"
+    assert tags(text) == (True, False, False)
+    # a bullet (●) is not a heading: the optional section goes on past it
+    assert tags("### 前端开发工程师\n加分项：\n● 有大厂工作经验\n● 有机器学习经验；")[0] is False
+
+
+def test_role_titles_and_market_lists():
+    # LABELLING rule 2: a front-end for an AI product is not an AI position (zh_postings:3086612082)
+    assert tags("### 前端开发工程师-AIGC中台\n熟练掌握 React，AIGC 业务前端")[0] is False
+    assert tags("### 算法工程师\n负责 AIGC 模型训练")[0] is True
+    # a horizontal vendor serving manufacturing among unrelated sectors (zh_postings:876066224)
+    assert tags("公司为金融、政府、运营商、能源、交通、智能制造等数十个行业的客户提供运维解决方案。\n### 前端\n熟悉 React")[1] is False
+    assert tags("公司为汽车、半导体等制造业客户提供机器视觉检测设备。")[1] is True
+    # "embedded" alone is a verb ("embedded in the team"); embedded systems are manufacturing work
+    assert tags("You will be embedded in the core team of a blockchain project.")[1] is False
+    assert tags("Firmware engineer for embedded Linux on our robots")[1] is True
+
+
+def test_zh_seed_terms_are_simplified():
+    with (SEEDS_DIR / "skill_terms.csv").open(encoding="utf-8") as f:
+        bad = [r["term"] for r in csv.DictReader(f) if r["lang"] == "zh" and to_simplified(r["term"]) != r["term"]]
+    assert bad == []
+
+
+def test_dev_split_meets_the_issue_targets():
+    # issue 3 aims at F1 >= 0.85 on ai and >= 0.8 on both; the dev split guards against regressions (the holdout
+    # is only scored, never asserted, so it is never tuned on)
+    rows = {(r["split"], r["lang"], r["tag"]): r for r in evaluate()}
+    for lang in ("zh", "en"):
+        assert rows[("dev", lang, "ai")]["f1"] >= 0.85, rows[("dev", lang, "ai")]
+    assert rows[("dev", "zh", "both")]["f1"] >= 0.8
