@@ -42,9 +42,14 @@ def _weights(errors: pd.DataFrame, at: pd.DataFrame, members: list[str], power: 
 
 
 def _combine(rows: pd.DataFrame, weights: pd.DataFrame, keys: list[str], value_cols: list[str]) -> pd.DataFrame:
+    """Return the weighted mean per key over the members that have a row there.
+
+    A member without a row for a series (e.g. constant_share for a series with no total) must not count:
+    the weights of the members present are renormalised to sum to 1."""
     d = rows.merge(weights, on=["unique_id", "cutoff", "model"])
     d[value_cols] = d[value_cols].mul(d["w"], axis=0)
-    out = d.groupby(keys, sort=False)[value_cols].sum().reset_index()
+    g = d.groupby(keys, sort=False)
+    out = g[value_cols].sum().div(g["w"].sum(), axis=0).reset_index()
     return out.assign(model=ENSEMBLE)
 
 

@@ -144,3 +144,18 @@ def test_theta_on_a_real_series_and_fallback():
     assert (fc["lo_80"] < fc["y_hat"]).all() and (fc["y_hat"] < fc["hi_80"]).all()
     short = Theta().fit(np.array([1.0, 2.0, 3.0]))
     assert short.fallback_ == "3 points too few: naive used" and short.predict(2)["y_hat"].tolist() == [3.0, 3.0]
+
+
+def test_ensemble_of_a_series_without_one_members_rows_is_the_mean_of_the_others():
+    # constant_share has no rows for a series without a total: the ensemble must not shrink towards 0
+    rows = [("a", Y("2020-01-01"), Y("2021-01-01"), 10.0, m, v, v, v, v, v)
+            for m, v in (("m1", 12.0), ("m2", 8.0), ("m3", 11.0))]
+    rows += [("b", Y("2020-01-01"), Y("2021-01-01"), 10.0, m, v, v, v, v, v) for m, v in (("m1", 12.0), ("m2", 8.0))]
+    bt = pd.DataFrame(rows, columns=COLS)
+    fc = bt.drop(columns=["cutoff", "y"]).assign(ds=Y("2022-01-01"))
+    fc2, bt2 = add_ensemble(fc, bt, ["m1", "m2", "m3"], (80, 95))
+    ens = bt2[bt2["model"] == "ensemble"].set_index("unique_id")["y_hat"]
+    assert ens.to_dict() == pytest.approx({"a": 31 / 3, "b": 10.0})
+    ens_fc = fc2[fc2["model"] == "ensemble"].set_index("unique_id")
+    assert ens_fc["y_hat"].to_dict() == pytest.approx({"a": 31 / 3, "b": 10.0})
+    assert (ens_fc["lo_80"] <= ens_fc["hi_80"]).all()
