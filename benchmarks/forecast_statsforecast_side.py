@@ -1,7 +1,9 @@
 """The statsforecast side of benchmarks/forecast_indeed.py; runs in its own venv (statsforecast needs pandas < 3).
 
-Usage: <sf-venv>/bin/python benchmarks/forecast_statsforecast_side.py PANEL.csv OUT.csv H WINDOWS STEP [N_JOBS [AutoETS]]
-Writes the cross_validation frame of AutoETS (seasonal search, m = 12) and Naive (or AutoETS alone) with
+Usage: <sf-venv>/bin/python benchmarks/forecast_statsforecast_side.py PANEL.csv OUT.csv H WINDOWS STEP [N_JOBS [AutoETS
+       [SEASON_LENGTH]]]
+Writes the cross_validation frame of AutoETS (seasonal search, m = SEASON_LENGTH, default 12) and Naive (or AutoETS
+alone) with
 80/95% intervals and prints, as JSON on the last line, the wall-clock seconds of the backtest, of a
 forecast of h after the last point, and the peak memory (MB) of this process and its workers.
 """
@@ -21,9 +23,10 @@ from statsforecast.models import AutoETS, Naive  # noqa: E402
 
 
 def main(panel_csv: str, out_csv: str, h: int, windows: int, step: int, n_jobs: int = 1,
-         only_ets: bool = False) -> None:
+         only_ets: bool = False, season_length: int = 12) -> None:
     panel = pd.read_csv(panel_csv, parse_dates=["ds"])
-    models = [AutoETS(season_length=12)] if only_ets else [AutoETS(season_length=12), Naive()]
+    ets = AutoETS(season_length=season_length)
+    models = [ets] if only_ets else [ets, Naive()]
     sf = StatsForecast(models=models, freq="MS", n_jobs=n_jobs)
     # warm the numba JIT on one series so the timing is the steady-state cost, as in production
     first = panel[panel["unique_id"] == panel["unique_id"].iloc[0]]
@@ -42,4 +45,5 @@ def main(panel_csv: str, out_csv: str, h: int, windows: int, step: int, n_jobs: 
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
-         int(sys.argv[6]) if len(sys.argv) > 6 else 1, len(sys.argv) > 7 and sys.argv[7] == "AutoETS")
+         int(sys.argv[6]) if len(sys.argv) > 6 else 1, len(sys.argv) > 7 and sys.argv[7] == "AutoETS",
+         int(sys.argv[8]) if len(sys.argv) > 8 else 12)

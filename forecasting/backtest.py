@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from forecasting.models import interval_columns
-from forecasting.panel import check_regular, iter_series, min_train_length, validate_panel
+from forecasting.models import forecast_values, interval_columns
+from forecasting.panel import check_regular, future_dates, iter_series, min_train_length, validate_panel
 
 log = logging.getLogger(__name__)
 
@@ -57,42 +57,86 @@ def cross_validation(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: i
     Series too short for all windows get fewer (the latest ones); series with none get no rows and are
     logged. min_train defaults to min_train_length(freq).
     """
-    _check_args(h, n_windows, step)
+    return backtest_and_forecast(panel, models, h, n_windows, step, freq, levels, min_train)[0]
+
+
+def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: int | pd.Series,
+                          n_windows: int, step: int, freq: str, levels: Sequence[int] = (80, 95),
+                          min_train: int | None = None,
+                          horizon: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Return (backtest, forecasts): cross_validation's frame and, with a horizon, each model's forecast
+    of that many steps after every series' last point (unique_id, ds, model, y_hat, bounds), else None.
+
+    h is one backtest horizon, or one per unique_id (a Series; series missing or below 1 get no backtest
+    and no log line). Each series and model is handled in one pass, oldest window first and the whole
+    series last: a model with warm_start=True is refitted on one instance, so every fit starts from the
+    previous fit's parameters, which saw less data, never more. Other models get a fresh clone per fit.
+    """
     if not models:
         raise ValueError("cross_validation needs at least one model")
+    per_series = isinstance(h, pd.Series)
+    _check_args(1 if per_series else h, n_windows, step)
+    if horizon is not None:
+        _check_args(horizon, 1, 1)
     panel = validate_panel(panel)
     check_regular(panel, freq)
     need = min_train_length(freq) if min_train is None else min_train
     value_cols = interval_columns(levels)
+    warm = {name: bool(est.get_params().get("warm_start", False)) for name, est in models.items()}
+    h_of = h.to_dict() if per_series else None
 
     uid_col, cutoff_col, ds_col, y_col, model_col, values = [], [], [], [], [], []
+    fc_uid, fc_ds, fc_model, fc_values = [], [], [], []
+    dates: dict[object, np.ndarray] = {}
     skipped: list[str] = []
     for uid, ds, y in iter_series(panel):
-        k = windows_that_fit(len(y), h, n_windows, step, need)
-        if k == 0:
+        h_s = int(h_of.get(uid, 0)) if per_series else int(h)
+        k = windows_that_fit(len(y), h_s, n_windows, step, need) if h_s >= 1 else 0
+        if k == 0 and not per_series:
             skipped.append(uid)
-            continue
-        for w in range(k):
-            cut = len(y) - h - 1 - (k - 1 - w) * step
-            train, test = y[: cut + 1], slice(cut + 1, cut + 1 + h)
-            for name, estimator in models.items():
-                fc = clone(estimator).fit(train).predict(h, levels=levels)
-                values.append(fc[value_cols].to_numpy(dtype=float))
-                uid_col += [uid] * h
-                cutoff_col.append(np.repeat(ds[cut], h))
+        cuts = [len(y) - h_s - 1 - (k - 1 - w) * step for w in range(k)]
+        by_window: list[list[np.ndarray]] = [[] for _ in cuts]
+        for name, estimator in models.items():
+            kept = clone(estimator) if warm[name] else None
+            for w, cut in enumerate(cuts):
+                model = kept if kept is not None else clone(estimator)
+                by_window[w].append(forecast_values(model.fit(y[: cut + 1]), h_s, levels))
+            if horizon is not None:
+                model = kept if kept is not None else clone(estimator)
+                fc_values.append(forecast_values(model.fit(y), horizon, levels))
+                fc_model += [name] * horizon
+        for cut, fits in zip(cuts, by_window, strict=True):
+            test = slice(cut + 1, cut + 1 + h_s)
+            for name, fc in zip(models, fits, strict=True):
+                values.append(fc)
+                uid_col += [uid] * h_s
+                cutoff_col.append(np.repeat(ds[cut], h_s))
                 ds_col.append(ds[test])
                 y_col.append(y[test])
-                model_col += [name] * h
+                model_col += [name] * h_s
+        if horizon is not None:
+            if ds[-1] not in dates:  # most series end on the same date: build each date range once
+                dates[ds[-1]] = future_dates(ds[-1], horizon, freq).to_numpy()
+            fc_uid += [uid] * (horizon * len(models))
+            fc_ds += [dates[ds[-1]]] * len(models)
     if skipped:
-        log.warning("%d series too short to backtest (need %d points + h=%d): %s%s", len(skipped), need, h,
+        log.warning("%d series too short to backtest (need %d points + h=%s): %s%s", len(skipped), need, h,
                     ", ".join(skipped[:10]), " ..." if len(skipped) > 10 else "")
 
     ds_dtype = panel["ds"].dtype
+    forecasts = None
+    if horizon is not None:
+        forecasts = pd.DataFrame({
+            "unique_id": pd.array(fc_uid, dtype="str"),
+            "ds": (np.concatenate(fc_ds) if fc_ds else np.array([], dtype=ds_dtype)).astype(ds_dtype),
+            "model": pd.array(fc_model, dtype="str"),
+        })
+        forecasts[value_cols] = np.vstack(fc_values) if fc_values else np.empty((0, len(value_cols)))
     if not values:
         empty = {c: pd.Series(dtype="str") for c in ("unique_id", "model")}
         empty |= {c: pd.Series(dtype=ds_dtype) for c in ("cutoff", "ds")}
         empty |= {c: pd.Series(dtype="float64") for c in ["y", *value_cols]}
-        return pd.DataFrame(empty)[CV_KEYS + value_cols]
+        return pd.DataFrame(empty)[CV_KEYS + value_cols], forecasts
     out = pd.DataFrame({
         "unique_id": pd.array(uid_col, dtype="str"),
         "cutoff": np.concatenate(cutoff_col).astype(ds_dtype),
@@ -101,4 +145,4 @@ def cross_validation(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: i
         "model": pd.array(model_col, dtype="str"),
     })
     out[value_cols] = np.vstack(values)
-    return out
+    return out, forecasts

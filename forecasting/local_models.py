@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from forecasting.models import Forecaster, Naive, _as_series, _check_h, _check_level, _rms, interval_columns, \
-    normal_intervals
+    normal_interval_values
 
 # Syntetos-Boylan: a series whose mean interval between non-zero periods exceeds 1.32 is intermittent.
 ADI_SPARSE = 1.32
@@ -106,11 +106,10 @@ class TSB(Forecaster):
         self.sigma_ = _rms(arr[1:] - fitted[1:])
         return self
 
-    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
+    def predict_values(self, h: int, levels: Sequence[int] = (80, 95)) -> np.ndarray:
         check_is_fitted(self, "prob_")
         _check_h(h)
         steps = np.arange(1, h + 1)
-        out = normal_intervals(np.full(h, self.prob_ * self.size_), self.sigma_ * np.sqrt(steps), levels)
-        lo = [c for c in out.columns if c.startswith("lo_")]
-        out[lo] = out[lo].clip(lower=0.0)
+        out = normal_interval_values(np.full(h, self.prob_ * self.size_), self.sigma_ * np.sqrt(steps), levels)
+        out[:, 1::2] = np.maximum(out[:, 1::2], 0.0)  # the lo_ columns
         return out

@@ -21,17 +21,15 @@ from multiprocessing import get_all_start_methods, get_context
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
-from forecasting.backtest import cross_validation
+from forecasting.backtest import backtest_and_forecast
 from forecasting.ensemble import ENSEMBLE, add_ensemble
 from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
-from forecasting.panel import (check_regular, future_dates, iter_series, min_train_length, season_length,
-                               validate_panel)
+from forecasting.panel import check_regular, min_train_length, season_length, validate_panel
 from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, PREFERRED, SWITCH_MARGIN,
                                   build_global_models, build_models)
 from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups
@@ -84,24 +82,10 @@ def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.Da
     sizes = panel.groupby("unique_id", sort=True).size()
     # The backtest horizon shrinks to what each series allows (e.g. 5 annual points -> h = 1).
     bt_h = np.minimum(job.horizon, sizes - need)
-    backtests = []
-    for h in sorted(set(bt_h[bt_h >= 1].tolist())):
-        ids = bt_h.index[bt_h == h]
-        backtests.append(cross_validation(panel[panel["unique_id"].isin(ids)], models, int(h),
-                                          job.backtest_windows, job.step, job.freq, job.levels, need))
-
-    value_cols = interval_columns(job.levels)
-    rows, values = [], []
-    for uid, ds, y in iter_series(panel):
-        dates = future_dates(ds[-1], job.horizon, job.freq)
-        for name, estimator in models.items():
-            values.append(clone(estimator).fit(y).predict(job.horizon, levels=job.levels)[value_cols].to_numpy())
-            rows.append(pd.DataFrame({"unique_id": uid, "ds": dates, "model": name}))
-    forecasts = pd.concat(rows, ignore_index=True)
-    forecasts["ds"] = forecasts["ds"].astype(panel["ds"].dtype)
-    forecasts[value_cols] = np.vstack(values)
-    backtest = (pd.concat(backtests, ignore_index=True) if backtests else
-                cross_validation(panel.iloc[:0], models, 1, 1, 1, job.freq, job.levels))
+    # One pass per series: backtest windows, then the forecast, with numpy rows and one frame per batch
+    # (a frame per fit cost more than the baseline models themselves; benchmarks/forecast_scale.py).
+    backtest, forecasts = backtest_and_forecast(panel, models, bt_h, job.backtest_windows, job.step, job.freq,
+                                                job.levels, need, horizon=job.horizon)
     return forecasts, backtest
 
 
@@ -143,8 +127,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
-    unless another model has a strictly lower mean backtest MASE over the series' group (the first
-    '/'-part of unique_id, small counts apart); the ensemble is preferred except among small counts
+    unless another model has a strictly lower mean backtest MASE over the series' group (its parent
+    id: siblings of one source and region, small counts apart); the ensemble is preferred except among small counts
     (forecasting/select.py, registry.SWITCH_MARGIN).
     Intervals are each model's own or
     conformal ones from the backtest, whichever covers closer to nominal there (forecasting/intervals.py;
@@ -171,12 +155,17 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     if workers == 1 or panel["unique_id"].nunique() < 2:
         with threadpool_limits(limits=1):
             parts = [_forecast_batch(panel, job)]
+        global_parts = _global_models(panel, job)
     else:
         batches = _batches(panel, workers * BATCHES_PER_WORKER)
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                                  initializer=_init_worker) as pool:
+            # Global fits go to the pool first, as one task: run after it (as before) they kept one core
+            # busy while the other idled, ~85 s of 10,000 series (benchmarks/forecast_scale.py).
+            has_global = bool(build_global_models(list(job.models), job.freq, job.horizon))
+            global_task = pool.submit(_global_models, panel, job) if has_global else None
             parts = list(pool.map(_forecast_batch, batches, repeat(job)))
-    global_parts = _global_models(panel, job)
+            global_parts = global_task.result() if global_task is not None else []
     forecasts = pd.concat([p[0] for p in parts] + [g[0] for g in global_parts], ignore_index=True)
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:

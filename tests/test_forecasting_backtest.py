@@ -9,8 +9,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from forecasting.backtest import cross_validation, plan_windows
-from forecasting.models import Naive
+from forecasting.backtest import backtest_and_forecast, cross_validation, plan_windows
+from forecasting.models import ETS, Drift, Naive
 
 
 class Recorder(BaseEstimator):
@@ -84,3 +84,31 @@ def test_annual_min_train_is_four_points():
 def test_no_series_long_enough_gives_an_empty_typed_frame():
     cv = cross_validation(_monthly("tiny", 10), {"naive": Naive()}, h=3, n_windows=1, step=1, freq="MS")
     assert cv.empty and str(cv["cutoff"].dtype).startswith("datetime64") and cv["y_hat"].dtype == "float64"
+
+
+def test_backtest_and_forecast_match_separate_fits_per_series_horizon():
+    panel = pd.concat([_monthly("a", 30), _monthly("b", 20, "2021-01-01"), _monthly("c", 9)], ignore_index=True)
+    panel["y"] = panel["y"] ** 1.3
+    models = {"naive": Naive(), "drift": Drift()}
+    cv, fc = backtest_and_forecast(panel, models, pd.Series({"a": 3, "b": 2, "c": 0}), n_windows=2, step=2,
+                                   freq="MS", min_train=8, horizon=4)
+    expected = pd.concat([cross_validation(panel[panel["unique_id"] == uid], models, h=h, n_windows=2, step=2,
+                                           freq="MS", min_train=8) for uid, h in (("a", 3), ("b", 2))],
+                         ignore_index=True)
+    pd.testing.assert_frame_equal(cv, expected)
+    assert fc["unique_id"].value_counts().to_dict() == {"a": 8, "b": 8, "c": 8}
+    last_b = panel[panel["unique_id"] == "b"]
+    b = fc[(fc["unique_id"] == "b") & (fc["model"] == "drift")]
+    np.testing.assert_allclose(b[["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(),
+                               Drift().fit(last_b["y"].to_numpy()).predict(4).to_numpy())
+    assert b["ds"].tolist() == list(pd.date_range("2022-09-01", periods=4, freq="MS"))
+    assert fc["ds"].dtype == panel["ds"].dtype
+
+
+def test_warm_started_backtest_matches_cold_fits():
+    panel = _monthly("s", 40)
+    panel["y"] = 10 + panel["y"] + np.sin(panel["y"])
+    cold = cross_validation(panel, {"ets": ETS()}, h=3, n_windows=3, step=3, freq="MS", min_train=8)
+    warm = cross_validation(panel, {"ets": ETS(warm_start=True)}, h=3, n_windows=3, step=3, freq="MS", min_train=8)
+    pd.testing.assert_frame_equal(warm[["unique_id", "cutoff", "ds", "y"]], cold[["unique_id", "cutoff", "ds", "y"]])
+    np.testing.assert_allclose(warm["y_hat"], cold["y_hat"], rtol=1e-3)

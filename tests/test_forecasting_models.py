@@ -95,6 +95,39 @@ def test_ets_fits_damped_trend_with_nested_widening_intervals():
     assert fc["y_hat"].iloc[0] > TREND[-10:].mean()  # follows the upward trend
 
 
+@pytest.mark.parametrize("spec", [{}, {"damped_trend": False}, {"trend": None},
+                                  {"seasonal": "add", "season_length": 12}])
+def test_ets_fast_intervals_equal_statsmodels_get_prediction(spec):
+    # predict_values reads statsmodels' exact variance directly (a private method): pin it to the public path
+    import pandas as pd
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = TREND + 5 * np.sin(np.arange(60) * np.pi / 6)
+    model = ETS(**spec).fit(y)
+    trend, damped = spec.get("trend", "add"), spec.get("damped_trend", True) and spec.get("trend", "add") is not None
+    seasonal = spec.get("seasonal")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = ETSModel(pd.Series(y), error="add", trend=trend, damped_trend=damped, seasonal=seasonal,
+                       seasonal_periods=12 if seasonal else None).fit(disp=False)
+        pred = ref.get_prediction(start=60, end=65)
+    expected = [np.asarray(pred.predicted_mean)]
+    for level in (80, 95):
+        frame = pred.summary_frame(alpha=1 - level / 100.0)
+        expected += [frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()]
+    np.testing.assert_allclose(model.predict_values(6, (80, 95)), np.column_stack(expected), rtol=1e-12)
+    np.testing.assert_array_equal(model.predict(6).to_numpy(), model.predict_values(6, (80, 95)))
+
+
+def test_ets_warm_start_refits_from_the_previous_parameters():
+    cold = ETS().fit(TREND)
+    warm = ETS(warm_start=True).fit(TREND[:50])
+    assert warm.fit(TREND) is warm and warm.spec_ == "AAdN"
+    assert warm.result_.mle_retvals["iterations"] < cold.result_.mle_retvals["iterations"]
+    np.testing.assert_allclose(warm.predict(6).to_numpy(), cold.predict(6).to_numpy(), rtol=1e-3)
+    assert clone(warm).get_params()["warm_start"] is True and not hasattr(clone(warm), "result_")
+
+
 def test_ets_falls_back_and_records_why_on_a_short_series():
     y = np.array([120.0, 135.0, 128.0, 150.0, 161.0])
     model = ETS().fit(y)
