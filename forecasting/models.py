@@ -266,20 +266,7 @@ class ETS(Forecaster):
             # step; get_prediction computes the same but fails on array input and builds frames
             # (tests/test_forecasting_models.py checks the two agree).
             sd = np.sqrt(self.result_.mse * self.result_._relative_forecast_variance(np.arange(1.0, h + 1.0)))
-        out = np.empty((h, 1 + 2 * len(levels)))
-        out[:, 0] = mean
-        for i, level in enumerate(levels):
-            q = _q(level)
-            out[:, 1 + 2 * i] = mean - q * sd
-            out[:, 2 + 2 * i] = mean + q * sd
-        return out
-
-
-@lru_cache(maxsize=64)
-def _q(level: int) -> float:
-    # exactly statsmodels' quantile, norm.ppf(1 - alpha / 2) with alpha = 1 - level / 100
-    _check_level(level)
-    return float(norm.ppf(1 - (1 - level / 100.0) / 2))
+        return normal_interval_values(mean, sd, levels)
 
 
 def _spec_name(trend: str | None, damped: bool, seasonal: str | None) -> str:
