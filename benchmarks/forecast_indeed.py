@@ -20,7 +20,9 @@ Measured 2026-11-27 (2 cores, shared with other jobs; equal-weight ensemble of E
   The issue's bar (ratio <= 0.90 on series not tuned on) is met on the sector indices only to within
   0.005 and is not met on the fresh indices, where AutoETS itself is barely better than naive (0.769 vs
   0.789): the monthly means of these smoothed indices carry little that a model beyond naive can use.
-  Inverse-MAE ensemble weights (the earlier default) gave 0.928 (sectors) and 0.964 (fresh). Equal-weight
+  Inverse-MAE ensemble weights (the earlier default) gave 0.928 (sectors) and 0.964 (fresh).
+  Adding ARIMA (registry 'arima') to the equal-weight ensemble: 0.927 (sectors) and 0.947 (fresh), at ~2x
+  ETS's cost: worse on one panel, better on the other, so it stays opt-in. Equal-weight
   means tried on the fresh panel (no nesting): GBM + naive + AR(2,1,0) 0.929, + ETS 0.948; ARIMA in the
   ensemble helped the US series and hurt GB + CA; GBM variants (squared loss, more regularisation, 6
   lags, no month, cross-series mean features) were no better than the default (0.854-1.014 vs 0.857).
