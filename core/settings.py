@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     backtest_windows: int = Field(3, description="Rolling-origin backtest windows per series.")
     backtest_step_months: int = Field(3, description="Months between backtest cutoffs (monthly series).")
     workers: int = Field(2, description="Processes used to fit series in parallel.")
+    models: str = Field("", description="Comma-separated models for monthly and weekly series, empty for the "
+                        "defaults (forecasting/registry.py); e.g. 'naive,seasonal_naive,tsb,gbm' is ~4x cheaper "
+                        "than the default set on 10,000 series (benchmarks/forecast_scale.py).")
 
     report_series: str = Field(
         "demand/CN/zh_postings/ai_mfg,demand/CN/zh_postings/ai,demand/CN/zh_postings/mfg,"
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     cron_forecast: str = Field("0 7 2 * *", description="Schedule of the full pipeline (monthly, day 2 07:00).")
     cron_education: str = Field("0 8 15 10 *", description="Schedule of the education refresh (yearly, 15 October).")
     timezone: str = Field("UTC", description="Time zone of the cron schedules.")
+
+    def model_names(self) -> tuple[str, ...] | None:
+        """Return the monthly/weekly model names of TALENTCAST_MODELS, or None for the registry's defaults."""
+        names = tuple(n.strip() for n in self.models.split(",") if n.strip())
+        return names or None
 
     def connector_options(self) -> dict:
         """Return the keyword arguments of ingest.registry.all_sources from these settings."""

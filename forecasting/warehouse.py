@@ -23,6 +23,8 @@ class ForecastPlan:
     backtest_windows: int = 3
     step_months: int = 3
     workers: int = 1
+    # model names for monthly and weekly series; None = the registry's defaults (forecasting/registry.py)
+    models_monthly: tuple[str, ...] | None = None
 
     def for_freq(self, freq: str) -> tuple[int, int]:
         """Return (horizon, step) for a frequency code."""
@@ -38,7 +40,8 @@ def forecast_frames(panel: pd.DataFrame, series: pd.DataFrame, plan: ForecastPla
             continue
         horizon, step = plan.for_freq(str(freq))
         nonneg = set(series.loc[series["nonnegative"] & series["unique_id"].isin(sub["unique_id"]), "unique_id"])
-        parts.append(forecast_panel(sub, str(freq), horizon, plan.backtest_windows, step,
+        models = list(plan.models_monthly) if plan.models_monthly and str(freq) != "YS" else None
+        parts.append(forecast_panel(sub, str(freq), horizon, plan.backtest_windows, step, models=models,
                                     nonnegative=nonneg, workers=plan.workers))
     if not parts:
         raise ValueError("the panel has no series to forecast (features.feat_panel is empty)")

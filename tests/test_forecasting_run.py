@@ -127,3 +127,20 @@ def test_two_workers_give_identical_frames(monthly_panel, monthly_result):
                         workers=2)
     for name in ("forecasts", "backtest", "quality", "quality_by_horizon"):
         pd.testing.assert_frame_equal(getattr(r2, name), getattr(monthly_result, name))
+
+
+def test_settings_model_list_applies_to_monthly_series_only(monkeypatch):
+    from core.settings import Settings
+    from forecasting.warehouse import ForecastPlan, forecast_frames
+
+    monkeypatch.setenv("TALENTCAST_MODELS", "naive, tsb,")
+    names = Settings().model_names()
+    assert names == ("naive", "tsb") and Settings(models="").model_names() is None
+    panel = pd.concat([_series("m/a", _trend(40, 1)),
+                       _series("y/b", [120, 135, 128, 150, 161, 170], start="2018-01-01", freq="YS")])
+    series = pd.DataFrame({"unique_id": ["m/a", "y/b"], "freq": ["MS", "YS"], "nonnegative": [False, False]})
+    r = forecast_frames(panel, series, ForecastPlan(horizon_months=3, horizon_years=2, backtest_windows=1,
+                                                    models_monthly=names))
+    models = r.forecasts.groupby("unique_id")["model"].agg(set)
+    assert models["m/a"] == {"seasonal_naive", "naive", "tsb", "selected"}  # the baseline is always run
+    assert {"drift", "ets"} <= models["y/b"]  # annual series keep the registry's defaults
