@@ -55,7 +55,7 @@ def _rows(spec: dict) -> list[dict]:
 def test_report_has_every_section(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="generator" content="talentcast">' in page
-    for heading in ("AI x manufacturing demand", "Model quality", "Skill gap", "Program outlook",
+    for heading in ("AI x manufacturing demand", "Model quality", "Coherent totals", "Skill gap", "Program outlook",
                     "Rising and falling skills", "Data freshness"):
         assert f"<h2>{heading}</h2>" in page
     assert "<dd>run-1</dd>" in page and "<dd>snap-2025-01-15</dd>" in page and "<dd>2025-01-15 06:00</dd>" in page
@@ -104,6 +104,9 @@ def test_report_tables_show_latest_run_values_with_units(page: str) -> None:
     gap = page.split('id="skill-gap"')[1].split("</section>")[0]
     assert "130 (120–140) postings/year" in gap and "133.5 (130–137) graduates/year" in gap
     assert '<td class="num">-3.5</td>' in gap and "=HYPERLINK(&quot;x&quot;)" in gap
+    recon = page.split('id="reconciliation"')[1].split("</section>")[0]
+    assert "mint_shrink (published)" in recon and '<td class="num">0.57</td>' in recon and "9.99" not in recon
+    assert recon.index("<td>base</td>") < recon.index("mint_shrink (published)")  # before, then after
     fresh = page.split('id="data-freshness"')[1].split("</section>")[0]
     assert "<td>2025-01-15 05:00</td>" in fresh and '<td class="num">1,200</td>' in fresh and "CC BY 4.0" in fresh
 
