@@ -15,6 +15,29 @@ pass finds the terms a text contains, features/term_prefilter.py, then an equi-j
 identical rows (tests/test_tagging_fast_path.py). The clean-stage models as committed in 4e42381 are kept as
 benchmarks/baseline_{reposts,attributes}.sql; tests/test_clean_fast_path.py proves the same rows.
 
+Measured 2026-11-27, 2 cores shared with another job (wall seconds include the neighbours; the per-model CPU
+seconds are this process's), --threads 2, seconds per model (wall / CPU where measured):
+                        50k before    50k after     200k before   200k after
+  stg_zh_postings__*     6.9 / 6.9     3.6 / 3.6      61            11 / 11
+  int_postings__attrib. 14.3 / 14.1   13.8 / 13.5    124            48 / 44
+  int_postings__reposts 18.7 / 18.6   13.5 / 13.5    147            72 / 50
+  int_postings__posit.  11.4 / 11.3    9.5 / 9.4      44            66 / 41
+  int_postings__skill_m 15.2 / 14.9    9.2 / 9.2      84            65 / 39
+  end to end (postings/s)   728           948           419           738
+(200k before ran beside the development queries, 200k after beside the test suite: compare CPU seconds.)
+1M: before ~20 min end to end (~750 postings/s, measured earlier; peak memory not recorded). After, with none
+of our own queries beside it: 1,082 s = 18.0 min (924 postings/s): ingest 96 s (10,467/s), clean 680 s (1,471/s),
+tag 307 s (3,255/s); peak memory 17.7 GB (in-memory database); per model wall / CPU s: stg comments 72 / 67,
+attributes 303 / 266, reposts 295 / 327, positions 130 / 255, skill_matches 172 / 259.
+What changed, rows unchanged (tests/test_{clean,tagging,macros}_fast_path.py, benchmarks/baseline_macros.sql):
+redaction runs each contact pattern only on texts holding a literal it needs ('@', 微信/wechat, vx/wx, qq, a
+mobile-number prefix, '+'); normalize_text uses replace() for the common full-width punctuation and translate()
+(a linear table search per character) only on the few texts with other full-width characters; the repost
+signatures are computed once per distinct normalised text; the stop-phrase regex of the skill matcher holds only
+the phrases a text contains (a column pattern is compiled per row); attributes normalises each text once.
+The 5-minute aim for 1M is not met: what is left is the minhash shingling, the Aho-Corasick pass (Python, one
+core) and the line-level windows of int_postings__positions.
+
 Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2]
 """
 
@@ -105,10 +128,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_models(con: duckdb.DuckDBPyConnection, models: list[Model]) -> float:
-    """Build models; return seconds."""
+def timed_models(con: duckdb.DuckDBPyConnection, models: list[Model],
+                 per_model: dict[str, tuple[float, float]]) -> float:
+    """Build models, recording each model's (wall, CPU) seconds in `per_model`; return the stage's wall seconds."""
     tick = time.perf_counter()
-    build_models(con, models)
+    last = (tick, time.process_time())
+
+    def done(name: str) -> None:
+        nonlocal last
+        now = (time.perf_counter(), time.process_time())
+        per_model[name] = (now[0] - last[0], now[1] - last[1])
+        last = now
+
+    build_models(con, models, progress=done)
     return time.perf_counter() - tick
 
 
@@ -161,14 +193,19 @@ def main() -> None:
     loaded = ingest(con, docs)
     stages["ingest"] = time.perf_counter() - tick
     del docs
-    stages["clean"] = timed_models(con, CLEAN)
-    stages["tag"] = timed_models(con, TAG)
+    per_model: dict[str, tuple[float, float]] = {}
+    stages["clean"] = timed_models(con, CLEAN, per_model)
+    stages["tag"] = timed_models(con, TAG, per_model)
     total = sum(stages.values())
     print(f"{'stage':<8}{'seconds':>10}{'postings/s':>14}")
     for stage, secs in stages.items():
         print(f"{stage:<8}{secs:>10.1f}{loaded / secs:>14,.0f}")
     print(f"{'total':<8}{total:>10.1f}{loaded / total:>14,.0f}   peak memory {peak_rss_mb():,.0f} MB "
           f"(Python + DuckDB, this process), threads={args.threads}")
+    # CPU seconds (all threads of this process) alongside wall seconds: on a shared machine the wall clock
+    # also measures the neighbours
+    print("per model, wall / CPU seconds (including the grain check): " +
+          ", ".join(f"{name.split('.')[1]} {wall:.1f} / {cpu:.1f}" for name, (wall, cpu) in per_model.items()))
     tagged = con.execute("SELECT count(*) FILTER (WHERE is_posting), count(*) FILTER (WHERE ai), "
                          "count(*) FILTER (WHERE ai_mfg) FROM features.int_postings__tagged").fetchone()
     print(f"tagged: {tagged[0]:,} postings, {tagged[1]:,} ai, {tagged[2]:,} ai_mfg (synthetic: not a finding)")

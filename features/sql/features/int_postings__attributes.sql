@@ -8,8 +8,9 @@
 --      万 ranges = 10,000 a year unless 月薪 or /月 says monthly); seniority from the first matching keyword
 --      in the order intern, graduate, lead, senior, junior.
 WITH texts AS (
-    SELECT comment_id, normalize_text(text) AS text, lower(normalize_text(text)) AS text_lc
-    FROM staging.stg_zh_postings__comments
+    -- normalised once (lower() of the normalised text, not a second normalize_text)
+    SELECT comment_id, text, lower(text) AS text_lc
+    FROM (SELECT comment_id, normalize_text(text) AS text FROM staging.stg_zh_postings__comments)
 ),
 region_hits AS (
     -- the aliases a text contains, found in one pass (the same pairs as contains(text_lc, alias) on every

@@ -27,24 +27,29 @@ docs_norm AS (
     WHERE is_posting
 ),
 docs AS MATERIALIZED (
-    SELECT *, md5(norm) AS norm_hash FROM docs_norm
+    SELECT *, md5(norm) AS norm_hash, coalesce(md5(norm), 'null') AS sig_key FROM docs_norm
+),
+norms AS (
+    -- the signature depends on the normalised text only: computed once per distinct text, so exact reposts
+    -- (same norm_hash) cost nothing here (sig_key: norm_hash, with the NULL text as one key of its own)
+    SELECT sig_key, any_value(norm) AS norm FROM docs GROUP BY sig_key
 ),
 shingles AS (
     -- split into characters once (substr on UTF-8 is O(position): quadratic per text), then 3-shingles.
     -- Texts over 300 characters keep the shingles whose hash is 0 mod 3: the same shingle is kept or dropped
     -- in every text, so the Jaccard estimate stays unbiased, at a third of the cost (the cost of this model)
-    SELECT comment_id, h
+    SELECT sig_key, h
     -- (no list_distinct: a shingle seen twice cannot change a minimum, and distinct cost as much as hashing)
-    FROM (SELECT comment_id, n, unnest(list_transform(range(1, greatest(n - 1, 2)),
+    FROM (SELECT sig_key, n, unnest(list_transform(range(1, greatest(n - 1, 2)),
               lambda i: (hash(c[i] || coalesce(c[i + 1], '') || coalesce(c[i + 2], '')) % 2147483647)::BIGINT))
               AS h
-          FROM (SELECT comment_id, string_split(norm, '') AS c, length(norm) AS n FROM docs))
+          FROM (SELECT sig_key, string_split(norm, '') AS c, length(norm) AS n FROM norms))
     WHERE n <= 300 OR h % 3 = 0
 ),
 signature AS MATERIALIZED (
     -- 32 minhashes as one wide aggregate (a cross join with range(32) is ~15x slower)
     SELECT
-        comment_id,
+        sig_key,
         [
             min(minhash_k(h, 0)), min(minhash_k(h, 1)), min(minhash_k(h, 2)), min(minhash_k(h, 3)),
             min(minhash_k(h, 4)), min(minhash_k(h, 5)), min(minhash_k(h, 6)), min(minhash_k(h, 7)),
@@ -56,15 +61,15 @@ signature AS MATERIALIZED (
             min(minhash_k(h, 28)), min(minhash_k(h, 29)), min(minhash_k(h, 30)), min(minhash_k(h, 31))
         ] AS sig
     FROM shingles
-    GROUP BY comment_id
+    GROUP BY sig_key
 ),
 bands AS (
     SELECT d.comment_id, d.author_key, d.created_at, d.norm_hash, b.band, b.band_hash
-    FROM (SELECT comment_id, unnest(range(8)) AS band,
+    FROM (SELECT sig_key, unnest(range(8)) AS band,
                  unnest([hash(sig[1:4]), hash(sig[5:8]), hash(sig[9:12]), hash(sig[13:16]),
                          hash(sig[17:20]), hash(sig[21:24]), hash(sig[25:28]), hash(sig[29:32])]) AS band_hash
           FROM signature) AS b
-    JOIN docs AS d USING (comment_id)
+    JOIN docs AS d USING (sig_key)
 ),
 candidates AS (
     -- per LSH bucket, only the earliest text (and the poster's earliest text) is a candidate for the later ones:
@@ -82,8 +87,10 @@ pairs AS (
     SELECT c.a, c.b,
            len(list_filter(range(1, 33), lambda i: sa.sig[i] = sb.sig[i])) / 32 AS jaccard
     FROM candidates AS c
-    JOIN signature AS sa ON sa.comment_id = c.a
-    JOIN signature AS sb ON sb.comment_id = c.b
+    JOIN docs AS ka ON ka.comment_id = c.a
+    JOIN docs AS kb ON kb.comment_id = c.b
+    JOIN signature AS sa ON sa.sig_key = ka.sig_key
+    JOIN signature AS sb ON sb.sig_key = kb.sig_key
 ),
 exact AS (
     SELECT comment_id,
