@@ -245,7 +245,6 @@ def test_pipeline_step_publishes_coherent_reconciled_forecasts_and_quality_per_l
     from forecasting.warehouse import ForecastPlan, run_forecasts
 
     # a cursor: load_seeds' fetchone() leaves a result open, which DuckDB 2.0 refuses register() over
-    # a cursor: load_seeds' fetchone() leaves a result open, which DuckDB 2.0 refuses register() over
     base = seeded_warehouse({"occupations_of_interest.csv": OCCUPATIONS})
     con = base.cursor()
     _feature_rows(con)
@@ -282,9 +281,22 @@ def test_pipeline_step_publishes_coherent_reconciled_forecasts_and_quality_per_l
     con = connect(tmp_path / "wh.duckdb")
     try:
         set_variables(con, {"run_id": "run-t", "as_of": "2026-11-27 00:00:00", "snapshot_id": "snap-t"})
-        build_models(con, [m for m in MARTS if m.table in ("reconciliation_quality", "reconciled_forecast")])
+        build_models(con, [m for m in MARTS if m.table in ("reconciliation_quality", "reconciled_forecast",
+                                                               "demand_forecast")])
         check = (CHECKS_DIR / "check_reconciled_sums.sql").read_text(encoding="utf-8")
         assert con.execute(check).fetchall() == []
+        # what planners read adds up too: the national count is the sum of its provinces in demand_forecast
+        sums = con.execute("""
+            SELECT d.ds, max(d.y_hat) FILTER (WHERE d.unique_id = 'demand/CN/zh_postings/all') AS total,
+                   sum(d.y_hat) FILTER (WHERE h.child IS NOT NULL) AS provinces,
+                   count(*) FILTER (WHERE d.reconciled_by IS NULL AND (h.child IS NOT NULL
+                                    OR d.unique_id = 'demand/CN/zh_postings/all')) AS unreconciled
+            FROM marts.demand_forecast AS d
+            LEFT JOIN features.feat_hierarchy AS h
+                ON h.child = d.unique_id AND h.parent = 'demand/CN/zh_postings/all'
+            WHERE d.unique_id LIKE 'demand/CN%' GROUP BY d.ds ORDER BY d.ds""").fetchall()
+        assert len(sums) == 3 and all(u == 0 for *_, u in sums)
+        assert all(t == pytest.approx(p, rel=1e-9) for _, t, p, _ in sums)
     finally:
         con.close()
     pub = tmp_path / "published.duckdb"
