@@ -1,7 +1,7 @@
 """Cite, for every row of skill_terms.csv, a taxonomy record that contains the term (run by hand; CSVs committed).
 
     .venv/bin/python seeds/make_skill_term_sources.py TAXONOMY_DIR [USAJOBS_SNAPSHOT]
-    (TAXONOMY_DIR: a folder with onet/, esco/, csco22/, e.g. ../shared/data/taxonomy)
+    (TAXONOMY_DIR: a folder with onet/, esco/, csco22/: the O*NET, ESCO and CSCO 2022 files as published)
 
 Issue 3 asks for a taxonomy "built from O*NET Technology Skills, ESCO and China's occupational classification
 2022 (sources named per row)". For each (skill, term) this script keeps the row's cited source when that record
