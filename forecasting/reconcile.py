@@ -64,42 +64,6 @@ def _bottom_map(hierarchy: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def reconcile_bottom_up(forecasts: pd.DataFrame, hierarchy: pd.DataFrame, levels: Sequence[int] = (80, 95),
-                        nonnegative: bool = True) -> pd.DataFrame:
-    """Return forecasts (unique_id, ds, model, y_hat, lo_*, hi_*) with every aggregate the sum of its bottoms.
-
-    One row per input row, per (unique_id, ds, model). Bottom rows are clipped at 0 if nonnegative;
-    aggregates keep their base interval widths around the reconciled y_hat (see the module docstring).
-    """
-    cols = interval_columns(levels)
-    bottoms = _bottom_map(hierarchy)
-    key = ["ds", "model"]
-    out = forecasts.copy()
-    is_agg = out["unique_id"].isin(set(bottoms)).to_numpy()
-    if nonnegative:
-        out.loc[~is_agg, cols] = out.loc[~is_agg, cols].clip(lower=0.0)
-    leaf_rows = out.loc[~is_agg, ["unique_id", *key, "y_hat"]]
-    parts = [pd.DataFrame({"unique_id": agg, "leaf": leaves}) for agg, leaves in bottoms.items()]
-    links = pd.concat(parts, ignore_index=True)
-    # every (aggregate, ds, model) must have all of its bottoms, or its sum would silently shrink
-    need = out.loc[is_agg, ["unique_id", *key]].merge(links, on="unique_id")
-    have = need.merge(leaf_rows.rename(columns={"unique_id": "leaf"}), on=["leaf", *key], how="left")
-    missing = have[have["y_hat"].isna()]
-    if not missing.empty:
-        first = missing.iloc[0]
-        raise ValueError(f"no base forecast for bottom {first['leaf']!r} of {first['unique_id']!r} at "
-                         f"{first['ds']} ({first['model']}): {len(missing)} such rows")
-    sums = have.groupby(["unique_id", *key], as_index=False)["y_hat"].sum().rename(columns={"y_hat": "rec"})
-    agg = out.loc[is_agg].reset_index().merge(sums, on=["unique_id", *key], how="left").set_index("index")
-    shift = (agg["rec"] - agg["y_hat"]).to_numpy()
-    for c in cols:
-        out.loc[agg.index, c] = agg[c].to_numpy() + shift
-    if nonnegative:
-        out.loc[agg.index, [c for c in cols if c.startswith("lo_")]] = np.maximum(
-            out.loc[agg.index, [c for c in cols if c.startswith("lo_")]].to_numpy(), 0.0)
-    return out
-
-
 METHODS = ("bottom_up", "top_down", "mint_shrink")
 
 

@@ -1,11 +1,16 @@
-"""Bottom-up reconciliation over '/'-joined ids: exact sums on hand-made forecasts."""
+"""Reconciliation over a (parent, child) hierarchy: bottom-up, top-down, MinT, per-level scores, the pipeline step."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.reconcile import hierarchy_from_ids, reconcile_bottom_up
+from forecasting.hierarchy import choose, node_levels, reconcile_backtest, reconcile_hierarchies
+from forecasting.reconcile import (METHODS, hierarchy_from_ids, mint_matrix, reconcile, shrunk_covariance,
+                                   tree_order)
 
 D1, D2 = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
 
@@ -28,37 +33,28 @@ def test_bottom_up_sums_bottoms_at_every_level_and_keeps_aggregate_widths():
         ("US/a/x", D1, "m", 8.0, 6.0, 10.0),
         ("US/a/y", D1, "m", -1.0, -3.0, 1.0),  # negative count: clipped to 0 first
         ("US/b", D1, "m", 30.0, 25.0, 35.0),
-        ("US/a/x", D2, "m", 9.0, 7.0, 11.0),   # a bottom-only date: untouched
+        ("US/a/x", D2, "m", 9.0, 7.0, 11.0),   # a slice without every node: left out
     ])
-    got = reconcile_bottom_up(fc, h, levels=(80,)).set_index(["unique_id", "ds"])
+    got = reconcile(fc, h, "bottom_up", levels=(80,)).set_index(["unique_id", "ds"])
     assert got.loc[("US/a", D1), ["y_hat", "lo_80", "hi_80"]].tolist() == [8.0, 3.0, 13.0]   # 8 + 0
     assert got.loc[("US", D1), ["y_hat", "lo_80", "hi_80"]].tolist() == [38.0, 28.0, 58.0]   # 8 + 0 + 30
     assert got.loc[("US/a/y", D1), ["y_hat", "lo_80", "hi_80"]].tolist() == [0.0, 0.0, 1.0]
-    assert got.loc[("US/a/x", D2), ["y_hat", "lo_80", "hi_80"]].tolist() == [9.0, 7.0, 11.0]
-    assert len(got) == len(fc)
+    assert len(got) == 5 and D2 not in got.index.get_level_values("ds")
 
 
-def test_bottom_up_clips_aggregate_lower_bounds_and_names_missing_bottoms():
+def test_bottom_up_clips_aggregate_lower_bounds_and_refuses_bad_trees():
     h = hierarchy_from_ids(["T", "T/a", "T/b"])
     fc = _fc([("T", D1, "m", 10.0, 2.0, 20.0), ("T/a", D1, "m", 1.0, 0.0, 2.0), ("T/b", D1, "m", 2.0, 1.0, 3.0)])
-    got = reconcile_bottom_up(fc, h, levels=(80,)).set_index("unique_id")
-    assert got.loc["T", ["y_hat", "lo_80", "hi_80"]].tolist() == [3.0, 0.0, 13.0]  # lo 3 - 8 -> 0
-    with pytest.raises(ValueError, match="no base forecast for bottom 'T/b' of 'T'"):
-        reconcile_bottom_up(fc[fc["unique_id"] != "T/b"], h, levels=(80,))
+    got = reconcile(fc, h, "bottom_up", levels=(80,)).set_index("unique_id")
+    assert got.loc["T", ["y_hat", "lo_80", "hi_80"]].tolist() == [3.0, 0.0, 13.0]  # lo 2 - 7 -> 0
+    assert reconcile(fc[fc["unique_id"] != "T/b"], h, "bottom_up", levels=(80,)).empty  # no slice is complete
     with pytest.raises(ValueError, match="more than one parent: \\['T/a'\\]"):
-        reconcile_bottom_up(fc, pd.concat([h, pd.DataFrame({"parent": ["T/b"], "child": ["T/a"]})]), levels=(80,))
+        reconcile(fc, pd.concat([h, pd.DataFrame({"parent": ["T/b"], "child": ["T/a"]})]), "bottom_up", levels=(80,))
     with pytest.raises(ValueError, match="cycle through 'T'"):
-        reconcile_bottom_up(fc, pd.DataFrame({"parent": ["T", "T/a"], "child": ["T/a", "T"]}), levels=(80,))
+        reconcile(fc, pd.DataFrame({"parent": ["T", "T/a"], "child": ["T/a", "T"]}), "bottom_up", levels=(80,))
 
 
 # --- top-down, MinT with shrinkage, backtest scoring per level, and the pipeline step (issue 4) ---
-
-import re  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from forecasting.hierarchy import choose, node_levels, reconcile_backtest, reconcile_hierarchies  # noqa: E402
-from forecasting.reconcile import METHODS, mint_matrix, reconcile, shrunk_covariance, tree_order  # noqa: E402
 
 TREE = hierarchy_from_ids(["T", "T/a", "T/b"])
 
