@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 
-from core.db import connect
 
 MACROS = Path(__file__).parent / "sql" / "macros.sql"
 
@@ -96,11 +95,3 @@ def _delete_live_batch_files(con: duckdb.DuckDBPyConnection, raw_dir: Path, sour
                        "raw.* keeps the redacted text, this manifest keeps the files' checksums"}, indent=2))
     return deleted
 
-
-def drop_raw_text_file(db_path: Path, raw_dir: Path) -> dict[str, int]:
-    """Open the warehouse at `db_path` and run drop_raw_text(); return its counts."""
-    con = connect(db_path)
-    try:
-        return drop_raw_text(con, raw_dir)
-    finally:
-        con.close()

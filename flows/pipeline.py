@@ -10,7 +10,6 @@ from prefect import flow, get_run_logger, task
 
 from core.settings import Settings, get_settings
 from dashboards.report import build_report
-from features.redact import drop_raw_text_file
 from flows import steps
 from flows.summary import StageProgress
 from forecasting.warehouse import ForecastPlan, run_forecasts
@@ -38,7 +37,7 @@ def layer_task(layer: str, settings: Settings, variables: dict[str, str] | None 
 
 @task(name="drop-raw-text")
 def drop_raw_text_task(settings: Settings) -> dict[str, int]:
-    return drop_raw_text_file(settings.warehouse_path, settings.raw_dir)
+    return steps.drop_raw_texts(settings.warehouse_path, settings.raw_dir)
 
 
 def _staging(settings: Settings, summary: dict) -> dict[str, int]:

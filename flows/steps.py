@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.db import connect, publish, set_variables, table_counts
 from features.build import FEATURES, MARTS, STAGING, build_models, load_seeds, run_checks
+from features.redact import drop_raw_text
 from ingest.base import Source
 from ingest.landing import land, load
 
@@ -53,6 +54,15 @@ def ingest_source(db_path: Path, source: Source, mode: str, snapshot_dir: Path, 
         con.close()
     return IngestOutcome(source.name, True, result.batch_id, sum(result.rows.values()), result.rejects,
                          result.skipped)
+
+
+def drop_raw_texts(db_path: Path, raw_dir: Path) -> dict[str, int]:
+    """Keep only redacted text in raw.* and delete live text batches' files (TALENTCAST_DROP_RAW_TEXT)."""
+    con = connect(db_path)
+    try:
+        return drop_raw_text(con, raw_dir)
+    finally:
+        con.close()
 
 
 def load_reference(db_path: Path, seeds_dir: Path) -> dict[str, int]:

@@ -75,3 +75,7 @@ def test_drop_raw_text_keeps_only_redacted_text_and_staging_is_unchanged(tmp_pat
                                            "files_deleted": 0}
     finally:
         con.close()
+    # the pipeline's plain step opens the warehouse file itself; a second pass has nothing left to drop
+    from flows.steps import drop_raw_texts
+    assert drop_raw_texts(tmp_path / "wh.duckdb", raw) == {"rejects": 0, "zh_postings__comments": 0,
+                                                           "zh_postings__threads": 0, "files_deleted": 0}
