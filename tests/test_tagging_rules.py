@@ -45,6 +45,29 @@ def test_benefits_and_optional_sections_do_not_tag():
     assert tags("### 前端开发工程师\n加分项：\n● 有大厂工作经验\n● 有机器学习经验；")[0] is False
 
 
+def test_an_optional_marker_covers_only_its_own_part_of_the_sentence():
+    # English: "Nice to have:" starts a new sentence after "RTOS." and covers only what follows it
+    t = tag_texts(["Embedded Firmware Engineer, drones, C/C++, RTOS. Nice to have: machine learning"])[0]
+    required = {m["term"]: m["required"] for m in t["matches"]}
+    assert required["firmware"] is True and required["machine learning"] is False
+    assert (t["ai"], t["mfg"]) == (False, True)
+    # a trailing English marker covers the whole list before it
+    assert tags("Robotics engineer. Experience with PyTorch, TensorFlow or JAX is a plus.")[0] is False
+    # Chinese: "...者优先" covers its own comma part, not an earlier requirement ...
+    assert tags("算法工程师\n熟悉深度学习，有ROS经验者优先")[0] is True
+    assert tags("算法工程师\n985优先，熟悉深度学习")[0] is True
+    # ... but does cover a list that runs on to it (zh_postings:2330734412)
+    assert tags("后端开发工程师\n熟悉LLM相关技术以及AWS，Azure，GCP 云基础架构者优先")[0] is False
+
+
+def test_english_hardware_products_are_manufacturing():
+    # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
+    assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \
+        == (True, True, True)
+    assert tags("Figure | ML Engineer | Train imitation learning policies for our humanoid robots") == (True, True, True)
+    assert tags("Stripe | Backend Engineer | payments infrastructure in Ruby and Go") == (False, False, False)
+
+
 def test_role_titles_and_market_lists():
     # LABELLING rule 2: a front-end for an AI product is not an AI position (zh_postings:3086612082)
     assert tags("### 前端开发工程师-AIGC中台\n熟练掌握 React，AIGC 业务前端")[0] is False

@@ -56,3 +56,26 @@ CASE WHEN regexp_matches(t, '[\x{FF02}-\x{FF07}\x{FF0A}\x{FF0B}\x{FF0D}-\x{FF19}
 -- near-duplicate postings (int_postings__reposts). h is a BIGINT < p and a < 2^31, so a * h fits a BIGINT
 -- (UBIGINT or HUGEINT arithmetic here was 50x slower).
 CREATE OR REPLACE MACRO minhash_k(h, k) AS (h * (1103515245 + 40503 * k) + 97 * k + 1) % 2147483647;
+
+-- The clause a matched skill term sits in, for int_postings__skill_matches' optional-skill rule (issue 3).
+-- sentence_before(prefix) / sentence_after(suffix): the text up to / from the term back to / on to the nearest
+-- sentence delimiter: 。；;！!？? a line break, '|' (the field separator of "Company | Role | Place" headers),
+-- a bullet, or an English full stop followed by a space ("Firmware, RTOS. Nice to have: ML" is two sentences;
+-- "Node.js" and "3.5 years" are not split).
+CREATE OR REPLACE MACRO sentence_before(prefix) AS regexp_extract(prefix, '(?:[^。；;！!？?\n|•.]|\.\S)*\.?$');
+CREATE OR REPLACE MACRO sentence_after(suffix) AS regexp_extract(suffix, '^(?:[^。；;！!？?\n|•.]|\.\S)*');
+-- skill_optional(pre, post): whether the sentence pre || post (term at the join) says the term is optional or
+-- not needed. A leading marker ("Nice to have:", "加分项:", "Preferred qualifications:") covers what follows it
+-- in the sentence; a marker anywhere else ("...者优先", "is a plus", "无需") covers, in English, the whole
+-- sentence ("PyTorch, TensorFlow or JAX is a plus": commas separate the items a trailing marker covers) and,
+-- in a sentence with Chinese text, the comma-separated part holding the term and what follows it up to the
+-- next part that opens a new requirement (", 有/具备/熟悉/掌握..."): "熟悉深度学习, 有ROS经验者优先" keeps deep
+-- learning required, "985优先, 熟悉深度学习" too, "熟悉LLM以及AWS, Azure, GCP者优先" makes LLM optional
+-- (normalize_text turned '，' into ',').
+CREATE OR REPLACE MACRO skill_optional(pre, post) AS
+regexp_matches(pre, '(nice[ -]to[ -]haves?|加分项?|优先(条件|考虑)?|preferred( qualifications| skills)?|bonus( points)?|plus|optional)\s*:')
+OR regexp_matches(CASE WHEN regexp_matches(pre || post, '\p{Han}')
+                       THEN regexp_extract(pre, '[^,]*$')
+                            || regexp_extract(post, '^(.*?)(?:,\s*(?:有|具备|具有|拥有|熟悉|掌握|了解|精通|能够|会)|$)', 1)
+                       ELSE pre || post END,
+                  '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]');

@@ -72,9 +72,9 @@ matched AS (
 with_clause AS (
     SELECT
         *,
-        -- the clause around the first occurrence: from the previous to the next sentence/list delimiter
-        regexp_extract(substr(text_lc, 1, position - 1), '[^。；;！!？?\n]*$')
-            || regexp_extract(substr(text_lc, position), '^[^。；;！!？?\n]*') AS clause
+        -- the sentence around the first occurrence, split at the term (macros.sql: sentence_before/after)
+        sentence_before(substr(text_lc, 1, position - 1)) AS pre,
+        sentence_after(substr(text_lc, position)) AS post
     FROM matched
 )
 SELECT
@@ -87,8 +87,7 @@ SELECT
     lang AS term_lang,
     position,
     CASE
-        WHEN regexp_matches(clause, '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]')
-            THEN false
+        WHEN skill_optional(pre, post) THEN false
         -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
         WHEN position_no = -2 THEN false
         -- a list of at least three markets, named as the industries or fields served, with an unrelated sector in
@@ -103,4 +102,4 @@ SELECT
     END AS is_required,
     -- evidence: the matched span with up to 20 characters either side
     substr(text, greatest(position - 20, 1), length(term) + 40) AS evidence
-FROM with_clause
+FROM (SELECT *, pre || post AS clause FROM with_clause)
