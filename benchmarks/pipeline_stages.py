@@ -7,7 +7,9 @@ Run: .venv/bin/python benchmarks/pipeline_stages.py
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -17,7 +19,9 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="talentcast-bench-prefect-"))
+if "PREFECT_HOME" not in os.environ:  # a throwaway Prefect home, removed at exit
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="talentcast-bench-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 
 def plain_run(home: Path) -> dict[str, float]:

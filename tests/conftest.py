@@ -1,11 +1,16 @@
 """Test setup: environment before anything imports prefect or numpy; shared real fixtures."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-# TOOLCHAIN.md: set these before prefect/numpy are imported.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="talentcast-prefect-"))
+# TOOLCHAIN.md: set these before prefect/numpy are imported. A PREFECT_HOME made here is removed at exit
+# (registered before prefect is imported, so it runs after prefect's own exit handlers).
+if "PREFECT_HOME" not in os.environ:
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="talentcast-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
