@@ -95,6 +95,37 @@ def test_monthly_series_split_multi_month_threads_and_leave_gaps(con):
     ]
 
 
+def test_ai_postings_split_into_skill_cluster_series_that_add_up(con):
+    # each AI posting counts once, under its most specific AI cluster: the vision + PyTorch post under
+    # computer_vision, the two posts naming only "AI" under ai_general
+    build_models(con, ZH_MODELS)
+    rows = con.sql("SELECT unique_id, ds, y FROM features.feat_demand_zh__monthly "
+                   "WHERE unique_id LIKE 'demand/CN/zh_postings/ai/%' ORDER BY unique_id, ds").fetchall()
+    assert rows == [
+        ("demand/CN/zh_postings/ai/ai_general", date(2024, 1, 1), 0.0),
+        ("demand/CN/zh_postings/ai/ai_general", date(2024, 2, 1), 0.5),
+        ("demand/CN/zh_postings/ai/ai_general", date(2024, 3, 1), 0.5),
+        ("demand/CN/zh_postings/ai/ai_general", date(2024, 5, 1), 1.0),
+        ("demand/CN/zh_postings/ai/computer_vision", date(2024, 1, 1), 1.0),
+        ("demand/CN/zh_postings/ai/computer_vision", date(2024, 2, 1), 0.0),
+        ("demand/CN/zh_postings/ai/computer_vision", date(2024, 3, 1), 0.0),
+        ("demand/CN/zh_postings/ai/computer_vision", date(2024, 5, 1), 0.0),
+    ]
+    off = con.sql("""
+        SELECT a.ds FROM features.feat_demand_zh__monthly AS a
+        JOIN features.feat_demand_zh__monthly AS c ON c.ds = a.ds AND c.unique_id LIKE 'demand/CN/zh_postings/ai/%'
+        WHERE a.unique_id = 'demand/CN/zh_postings/ai' GROUP BY a.ds HAVING any_value(a.y) <> sum(c.y)""").fetchall()
+    assert off == []
+    con.execute("CREATE TABLE features.feat_employment_oews__annual AS "
+                "SELECT * FROM features.feat_demand_zh__monthly WHERE false")  # no OEWS rows in this test
+    con.execute("CREATE TABLE ref.occupations_of_interest (soc_code VARCHAR, family VARCHAR)")
+    build_models(con, [m for m in FEATURES if m.table == "int_hierarchy__links"])
+    links = con.sql("SELECT parent, child, child_level FROM features.int_hierarchy__links "
+                    "WHERE child_level = 'skill_cluster' ORDER BY child").fetchall()
+    assert links == [("demand/CN/zh_postings/ai", "demand/CN/zh_postings/ai/ai_general", "skill_cluster"),
+                     ("demand/CN/zh_postings/ai", "demand/CN/zh_postings/ai/computer_vision", "skill_cluster")]
+
+
 def test_reposted_batches_keep_one_row_per_key_and_grain_checks_catch_duplicates(con):
     # the same comment loaded again by a later batch: staging keeps the latest only
     con.execute("INSERT INTO raw.zh_postings__comments SELECT * REPLACE ('b2' AS _batch_id, "

@@ -3,8 +3,10 @@
 --       ref.postings_rules (region_min_positions; getvariable() overrides it)
 -- why: monthly postings in the 谁在招人 threads: all, AI, manufacturing, AI x manufacturing, nationally (CN),
 --      and all postings for every province with at least region_min_positions counted postings over the span
---      (the provinces' AI counts are too small to forecast). Months no thread covers are left out (a gap, not
---      zero), and feat_panel keeps only the gap-free tail of each series.
+--      (the provinces' AI counts are too small to forecast), and national AI postings by primary AI skill cluster
+--      (int_postings__counted.primary_ai_cluster: each AI posting in exactly one, so they add up to the AI
+--      series; a cluster no AI posting falls in over the span gets no series). Months no thread covers are left
+--      out (a gap, not zero), and feat_panel keeps only the gap-free tail of each series.
 WITH params AS (
     SELECT coalesce(getvariable('region_min_positions'),
                     (SELECT value FROM ref.postings_rules WHERE parameter = 'region_min_positions'))::DOUBLE
@@ -42,10 +44,22 @@ regional AS (
     LEFT JOIN counted AS c ON c.ds = tm.ds AND c.region_code = rg.region_code
     GROUP BY tm.ds, rg.region_code
 ),
+ai_clusters AS (
+    SELECT DISTINCT primary_ai_cluster AS cluster FROM counted WHERE ai
+),
+by_cluster AS (
+    SELECT tm.ds, 'CN' AS region, 'n_ai/' || k.cluster AS slice, coalesce(sum(c.w), 0) AS y
+    FROM thread_months AS tm
+    CROSS JOIN ai_clusters AS k
+    LEFT JOIN counted AS c ON c.ds = tm.ds AND c.ai AND c.primary_ai_cluster = k.cluster
+    GROUP BY tm.ds, k.cluster
+),
 long AS (
     SELECT ds, region, slice, y FROM (UNPIVOT national ON n_all, n_ai, n_mfg, n_ai_mfg INTO NAME slice VALUE y)
     UNION ALL
     SELECT ds, region, 'n_all', n_all FROM regional
+    UNION ALL
+    SELECT ds, region, slice, y FROM by_cluster
 )
 SELECT
     'demand/' || region || '/zh_postings/' || replace(slice, 'n_', '') AS unique_id,
@@ -56,8 +70,9 @@ SELECT
     'demand' AS measure,
     region,
     '谁在招人 postings' || CASE WHEN region = 'CN' THEN '' ELSE ' (' || region || ')' END || ': '
-        || CASE slice WHEN 'n_all' THEN 'all' WHEN 'n_ai' THEN 'AI' WHEN 'n_mfg' THEN 'manufacturing'
-           ELSE 'AI x manufacturing' END AS label,
+        || CASE WHEN slice = 'n_all' THEN 'all' WHEN slice = 'n_ai' THEN 'AI' WHEN slice = 'n_mfg' THEN 'manufacturing'
+                WHEN slice = 'n_ai_mfg' THEN 'AI x manufacturing'
+                ELSE 'AI, skill cluster ' || replace(slice, 'n_ai/', '') END AS label,
     'postings per month (one thread sample)' AS unit,
     slice = 'n_ai_mfg' AS is_ai_mfg,
     'Postings in the monthly 谁在招人 threads of ruanyf/weekly tagged by the skill seed list; reposts counted by '
