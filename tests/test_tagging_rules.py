@@ -60,6 +60,14 @@ def test_an_optional_marker_covers_only_its_own_part_of_the_sentence():
     assert tags("后端开发工程师\n熟悉LLM相关技术以及AWS，Azure，GCP 云基础架构者优先")[0] is False
 
 
+def test_an_employer_section_makes_manufacturing_only_when_it_says_what_the_employer_makes():
+    # zh_postings:783266801 / 709864056: a company that uses drones or rents out EVs is not a manufacturer
+    assert tags("## 关于我们\n同时用人工智能和无人机重塑房屋检测行业。\n## 视觉算法工程师\n负责深度学习模型") == (True, False, False)
+    assert tags("## 公司介绍\n主要为县域城市居民提供共享新能源汽车服务。\n## 后端工程师\n熟悉 Go") == (False, False, False)
+    # ... a company that says it makes or is a maker of such things is (rule 5: each of its positions counts)
+    assert tags("## 公司介绍\n我们是一家工业机器人公司，自研机械臂。\n## 视觉算法工程师\n负责深度学习模型") == (True, True, True)
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

@@ -90,6 +90,13 @@ SELECT
         WHEN skill_optional(pre, post) THEN false
         -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
         WHEN position_no = -2 THEN false
+        -- a manufacturing word in an employer section (-1) tags only where the sentence says the employer makes,
+        -- designs or produces something, or what kind of company it is (LABELLING rule 4: "the employer makes
+        -- physical products as the text says"): "用人工智能和无人机重塑房屋检测行业" (uses drones), "提供共享新能源
+        -- 汽车服务" (a rental service), "涵盖了硬件开发工具" (a software platform's tools) do not
+        WHEN position_no = -1 AND kind = 'mfg'
+         AND NOT regexp_matches(pre || post, '制造|生产|产品|研发|设计|工厂|厂商|自研|量产|出货|供应链|是一家|公司|企业|集团|'
+                                             || 'manufactur|factor|produc|design|build|make|hardware') THEN false
         -- a list of at least three markets, named as the industries or fields served, with an unrelated sector in
         -- it, in a sentence that states no skill or duty (the cheap literal test first: CASE runs the regexes on
         -- the few clauses that name an industry or field)
