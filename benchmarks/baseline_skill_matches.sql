@@ -84,7 +84,8 @@ SELECT
         -- the few clauses that name an industry or field)
         WHEN NOT (contains(clause, '行业') OR contains(clause, '领域')) THEN true
         WHEN regexp_matches(clause, '[、，,/][^、，,/]+[、，,/]')
-         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)')
+         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)|'
+                                    || '(行业|领域)[^。；;]{0,4}\([^)]{0,60}等\)')
          AND regexp_matches(clause, '金融|政府|政务|运营商|医疗|教育|零售|电商|交通|农业|城市|园区|地产|社区|物流|银行|保险|媒体|文旅')
          AND NOT regexp_matches(clause, '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
         ELSE true

@@ -68,6 +68,13 @@ def test_an_employer_section_makes_manufacturing_only_when_it_says_what_the_empl
     assert tags("## 公司介绍\n我们是一家工业机器人公司，自研机械臂。\n## 视觉算法工程师\n负责深度学习模型") == (True, True, True)
 
 
+def test_bots_crawlers_and_parenthesised_market_lists_are_not_manufacturing():
+    # found by reading a random sample of unlabelled "both" predictions (session 3)
+    assert tags("## 爬虫工程师\n遵循robots协议，获取允许采集的信息\n## 算法工程师\n负责 AI Agent")[1] is False
+    assert tags("AI 训练师\n使用平台训练和优化AI助理机器人，理解客户需求")[1] is False
+    assert tags("行业解决方案开发\n岗位职责: 基于行业客户(游戏，金融，媒体，制造业等)通用需求开发方案蓝图")[1] is False
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

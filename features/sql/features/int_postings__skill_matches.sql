@@ -6,7 +6,8 @@
 --      it is optional or not needed ("...者优先", "加分", "nice to have", "无需", or a line under a "加分项" /
 --      "Preferred qualifications" heading, marked [optional] by int_postings__positions) is kept but marked
 --      is_required = false and does not tag. So is a term named in a list of the markets a horizontal vendor
---      serves ("为金融、政府、能源、制造等行业的客户提供...", "面向智慧城市、智能制造、智慧农业等领域"): serving
+--      serves ("为金融、政府、能源、制造等行业的客户提供...", "面向智慧城市、智能制造、智慧农业等领域",
+--      "基于行业客户(游戏, 金融, 媒体, 制造业等)通用需求"): serving
 --      manufacturing among unrelated sectors does not put a position in or for manufacturing (LABELLING rule 4).
 --      The matched span is kept as evidence.
 WITH stop AS (
@@ -102,7 +103,8 @@ SELECT
         -- the few clauses that name an industry or field)
         WHEN NOT (contains(clause, '行业') OR contains(clause, '领域')) THEN true
         WHEN regexp_matches(clause, '[、，,/][^、，,/]+[、，,/]')
-         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)')
+         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)|'
+                                    || '(行业|领域)[^。；;]{0,4}\([^)]{0,60}等\)')
          AND regexp_matches(clause, '金融|政府|政务|运营商|医疗|教育|零售|电商|交通|农业|城市|园区|地产|社区|物流|银行|保险|媒体|文旅')
          AND NOT regexp_matches(clause, '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
         ELSE true
