@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from features.tagging import SEEDS_DIR, tag_texts
+from features.tagging import SEEDS_DIR, detect_lang, tag_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "data" / "eval" / "postings_labels.jsonl"
@@ -14,17 +14,32 @@ TAGS = ("is_posting", "ai", "mfg", "both")
 
 
 def load_labelled(labels: Path = LABELS, zh_snapshot: Path = ZH_SNAPSHOT) -> list[dict]:
-    """Return the labelled rows with their text (zh_postings rows read from the bundled snapshot by comment id)."""
-    rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Return the labelled rows with their text (zh_postings rows read from the bundled snapshot by comment id).
+
+    A user's own file needs only `id`, `text`, `ai`, `mfg` and `both` per line; `is_posting` defaults to true,
+    `lang` to the detected language and `split` to "all".
+    """
+    rows = []
+    for n, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        missing = [k for k in ("id", "ai", "mfg", "both") if k not in row]
+        if missing:
+            raise ValueError(f"{labels}:{n}: a labelled row needs id, ai, mfg and both; missing {missing}")
+        rows.append(row)
     bodies = {}
-    for path in zh_snapshot.glob("*.json"):
+    for path in zh_snapshot.glob("*.json") if any("text" not in r for r in rows) else []:
         for c in json.loads(path.read_text(encoding="utf-8"))["comments"]:
             bodies[f"zh_postings:{c['id']}"] = c["body"]
     for row in rows:
         if "text" not in row:
             if row["id"] not in bodies:
-                raise KeyError(f"labelled posting {row['id']} is not in {zh_snapshot}")
+                raise KeyError(f"labelled posting {row['id']} has no text and is not in {zh_snapshot}")
             row["text"] = bodies[row["id"]]
+        row.setdefault("is_posting", True)
+        row.setdefault("lang", detect_lang(row["text"]))
+        row.setdefault("split", "all")
     return rows
 
 
@@ -41,11 +56,11 @@ def scores(truth: list[bool], pred: list[bool]) -> dict[str, float | int]:
 
 
 def evaluate(labels: Path = LABELS, seeds_dir: Path = SEEDS_DIR) -> list[dict]:
-    """Return one score row per split (dev, holdout, all), language (zh, en, all) and tag."""
+    """Return one score row per split (dev, holdout, ... and all), language (zh, en, all) and tag."""
     rows = load_labelled(labels)
     preds = tag_texts([r["text"] for r in rows], seeds_dir)
     out = []
-    for split in ("dev", "holdout", "all"):
+    for split in [*sorted({r["split"] for r in rows} - {"all"}), "all"]:
         for lang in ("zh", "en", "all"):
             idx = [i for i, r in enumerate(rows) if split in ("all", r["split"]) and lang in ("all", r["lang"])]
             for tag in TAGS:

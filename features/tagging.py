@@ -6,6 +6,7 @@ in-memory DuckDB, and the zh_postings staging and int_postings__* models run on 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,20 @@ TAG_MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
                                                   "int_postings__tagged")]
 TAG_SEEDS = ("skill_terms", "skill_stopphrases")  # only what TAG_MODELS read: another seed's edit cannot break tag
 MAX_TEXT_CHARS = 200_000  # a 10 MB "post" is a paste accident; the first 200k characters carry the posting
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_lang(text: str) -> str:
+    """Return 'zh' when Chinese characters make up at least a fifth of the letters (or number 20+), else 'en'.
+
+    Only reported with the tags: the matching itself is the same for both languages (every term is tried).
+    """
+    han = len(_HAN.findall(text))
+    latin_words = len(_LATIN.findall(text)) / 5.0  # ~5 letters a word: compare characters with words
+    return "zh" if han >= 20 or (han and han >= 0.2 * (han + latin_words)) else "en"
 
 
 def _raw_tables(texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
