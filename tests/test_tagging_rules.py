@@ -75,6 +75,20 @@ def test_bots_crawlers_and_parenthesised_market_lists_are_not_manufacturing():
     assert tags("行业解决方案开发\n岗位职责: 基于行业客户(游戏，金融，媒体，制造业等)通用需求开发方案蓝图")[1] is False
 
 
+def test_job_seekers_and_quoting_replies_are_not_postings():
+    # zh_postings:2753535420 / 2753546746 (third labelled batch); HN's "Who wants to be hired?" template
+    texts = ["# 26届找实习\n西安电子科技大学硕士在读，找java开发或AI开发或云相关",
+             "> 拼多多26届内推链接：https://example.com/campus/intern 需要点链接自己投递，base上海，市中心\n"
+             "收到，感谢推荐，这个岗位已经投递，刚笔试完，在等一面中~",
+             "SEEKING WORK | Remote | Python, ML",
+             "Location: Berlin\nRemote: Yes\nWilling to relocate: No\nTechnologies: PyTorch\nRésumé/CV: https://x",
+             "> 公司背景：万采互联公司隶属万达集团\n### Java高级开发工程师\n负责电商平台开发"]
+    out = tag_texts(texts)
+    assert [t["is_posting"] for t in out] == [False, False, False, False, True]
+    assert [t["not_posting_reason"] for t in out[:4]] == ["job seeker", "reply quoting another comment",
+                                                          "job seeker", "job seeker"]
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

@@ -35,6 +35,22 @@ SELECT
             AND (regexp_matches(text, '[\x{4e00}-\x{9fff}]') OR length(trim(text)) < 8)
             THEN 'too short to be a posting'
         WHEN regexp_matches(text, '^[\s#>*]*(请问|个人求职|求职|求内推|想问|有没有)') THEN 'question or job seeker'
+        -- "# 26届找实习", "SEEKING WORK", HN's "Who wants to be hired?" template (Location / Willing to relocate /
+        -- Résumé) are job seekers
+        WHEN regexp_matches(text, '^[\s#>*]*([0-9]{2,4}\s*届\s*)?(找实习|找工作|求实习)')
+          OR regexp_matches(text, '^[\s#>*]*(seeking work|looking for work|seeking (a )?(job|role|position))', 'i')
+          OR (regexp_matches(text, 'willing to relocate\s*:', 'i') AND regexp_matches(text, '(r[ée]sum[ée]|\bcv)\s*[:/]', 'i'))
+            THEN 'job seeker'
+        -- a reply that quotes another comment ("> 拼多多内推链接 ..." then "收到，感谢推荐"): what is not quoted is a
+        -- short thank-you or question naming no role (a posting written wholly as a quote, or re-quoting the
+        -- poster's own earlier post, has nothing or a role outside the quote)
+        WHEN regexp_matches(text, '^\s*>')
+         AND length(trim(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'))) BETWEEN 1 AND 120
+         AND regexp_matches(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'),
+                            '感谢|谢谢|多谢|收到|已投|投了|请问|求问|同问|thanks|thank you|[?？]', 'i')
+         AND NOT regexp_matches(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'),
+                                '工程师|招聘|岗位职责|职位描述|engineer|developer|hiring|scientist', 'i')
+            THEN 'reply quoting another comment'
     END AS not_posting_reason,
     not_posting_reason IS NULL AS is_posting
 FROM cleaned
