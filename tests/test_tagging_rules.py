@@ -89,6 +89,15 @@ def test_job_seekers_and_quoting_replies_are_not_postings():
                                                           "job seeker", "job seeker"]
 
 
+def test_a_front_end_position_is_manufacturing_only_through_its_employer():
+    # zh_postings:613781420 / 515886927: the product a front end or an app serves is not manufacturing work
+    assert tags("### 北京滴滴-自动驾驶部门-前端\n熟悉 React，负责高精度地图相关工具开发")[1] is False
+    assert tags("### Android C++开发工程师\n研发最新的移动端机器视觉产品")[1] is False
+    # ... but a maker's front-end developer is in manufacturing (rule 5), and an embedded title is not a front end
+    assert tags("## 公司介绍\n我们是一家工业机器人公司。\n### 前端开发工程师\n熟悉 React")[1] is True
+    assert tags("### Android BSP 驱动工程师\n负责无人机飞控板的驱动开发")[1] is True
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

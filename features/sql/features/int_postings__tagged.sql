@@ -5,7 +5,9 @@
 --      a role that is not an AI role (前端, backend, QA ...: LABELLING rule 2, "a front-end for an AI product is
 --      not"); AI terms in the employer's sections (-1: "公司介绍", "About us") say what the company does, not
 --      what a position needs. mfg: a required manufacturing term in a position or the employer's sections (an
---      employer that makes things counts for each of its positions, rule 5); benefits sections (-2) never tag.
+--      employer that makes things counts for each of its positions, rule 5), except in a user-facing software
+--      position (web/app front end, design, operations, sales), where only the employer's sections count;
+--      benefits sections (-2) never tag.
 --      ai_mfg ("both"): one position needs AI and is in or for manufacturing, i.e. the AI term and the
 --      manufacturing term are in the same position, or the manufacturing term describes the employer (the text
 --      before the first position, or an employer section).
@@ -16,7 +18,7 @@ per_position AS (
     SELECT
         p.comment_id, p.position_no,
         bool_or(r.kind = 'ai') AND NOT p.non_ai_title AS has_ai,
-        bool_or(r.kind = 'mfg') AS has_mfg
+        bool_or(r.kind = 'mfg') AND NOT p.app_title AS has_mfg
     FROM (
         SELECT
             comment_id, position_no,
@@ -28,11 +30,18 @@ per_position AS (
                 AND NOT regexp_matches(lower(title), '算法|机器学习|深度学习|人工智能|(计算机|机器)视觉|感知|nlp|自然语言|语音|'
                                        || '推荐|大模型|llm|mlops|数据科学|data scien|machine learning|\bml\b|\bai\b|\bcv\b|'
                                        || '智能驾驶|自动驾驶')
-                AS non_ai_title
+                AS non_ai_title,
+            -- a user-facing software role (web, app, mini-program front ends; design, operations, sales): its product
+            -- words ("负责自动驾驶部门的前端工具", "移动端机器视觉产品") say what the software is about, not that the work
+            -- is manufacturing; it is in or for manufacturing only when the employer is a maker (employer_mfg)
+            position_no > 0 AND regexp_matches(lower(title), '前端|客户端|ios|安卓|android|小程序|\bh5\b|\bweb\b|frontend|'
+                                               || 'front-end|设计师|美术|\bui\b|\bux\b|运营|销售')
+                AND NOT regexp_matches(lower(title), '嵌入式|固件|硬件|驱动|bsp|embedded|firmware|hardware|driver')
+                AS app_title
         FROM features.int_postings__positions
     ) AS p
     LEFT JOIN req AS r USING (comment_id, position_no)
-    GROUP BY p.comment_id, p.position_no, p.non_ai_title
+    GROUP BY p.comment_id, p.position_no, p.non_ai_title, p.app_title
 ),
 per_comment AS (
     SELECT
