@@ -13,6 +13,7 @@ the forkserver, not of this process.
 
 Run: .venv/bin/python benchmarks/forecast_scale.py --series 10000 [--sf-python /tmp/sf-venv/bin/python]
      [--sf-series 1000] [--models naive,seasonal_naive,tsb,gbm]   (a cheaper set than the default)
+     [--no-race]   (fit every model on every series: what a panel where ETS wins everywhere costs)
 
 Profile (cProfile, 500 series, one process; issue 4 "speed and scale"), where the time went before this
 round: ETS fits 50% (statsmodels' L-BFGS with finite-difference gradients, 70% of that, plus a complex-step
@@ -26,25 +27,49 @@ series), and the global fits run in the pool next to the local batches instead o
 are identical to before (frames equal on the Indeed and synthetic panels). CPU per series on the 133 Indeed
 series, whole run in one process: 259 ms before, 152 ms after.
 
-Measured here (2 cores shared with 4 other agents; read ratios, not absolutes):
-  2026-11-27, --series 10000 --sf-series 1000, load average 1.9-2.5 during statsforecast, 2.3-6.3
-  during talentcast (other agents' jobs):
+Measured here (2 cores shared with other agents; read ratios, not absolutes):
+  2026-11-27, after racing (forecasting/race.py, registry.RACE: expensive models raced on a seeded sample
+  of 100 series in each selection group of >= 400, skipped for the rest where they clearly lose):
+    run A, --series 10000 --sf-series 1000, load 3.0-3.6 throughout:
+      statsforecast AutoETS(season_length=12) alone, 1,000 series: 305 s, 3.3 series/s
+      statsforecast AutoETS(season_length=1) alone, 10,000 series: 304 s, 33.0 series/s
+      talentcast default set: 311 s (5.2 min), 32.2 series/s; ratio 1.02x AutoETS(season_length=1)'s time,
+        0.10x AutoETS(season_length=12)'s; peak PSS 5.60 GB (RSS 5.93 GB): the global GBM then ran as two
+        pool tasks (backtest, forecast) side by side, two copies of its features; merged back into one task:
+    run B, --series 10000 --sf-series 0, load 2.0-2.9:
+      statsforecast AutoETS(season_length=1) alone, 10,000 series: 313 s, 31.9 series/s
+      talentcast default set: 186 s (3.1 min), 53.6 series/s; ratio 0.60x; peak memory of the process tree
+        PSS 3.73 GB (RSS 4.06 GB, ru_maxrss self + reaped child 1.41 GB)
+    Both runs: the 7,938-series group skipped ETS and the ensemble for 7,838 series (sample mean MASE: ETS
+    1.69, ensemble 1.28 vs GBM 0.86 and seasonal naive 0.99, each worse by > 2 s.e.); the 2,062 small-count
+    series kept them (ETS ties GBM and TSB there: 0.79 / 0.78 / 0.78 on a 500-series run). Selected: GBM
+    for all 10,000, selected mean MASE 0.8203, 80/95% coverage 0.800/0.950.
+    Same run, race on vs off (--no-race), 1,000 series: 24 vs 68 s and 39 vs 71 s; 2,000 series: 110 vs 308 s (load
+    4.7-5.4); picks and selected forecasts identical. Nested backtest of 1,000 series
+    (forecasting/evaluate_file.backtest_panel, 4 cutoffs): selected MASE 0.8226, coverage 0.803/0.950 with
+    and without. Indeed sectors and fresh panels: no group reaches 400 series, outputs identical
+    (forecasting/registry.py has the numbers).
+    Also this round: one clone per model and batch, refitted series after series, instead of a clone per
+    fit (sklearn.clone was ~0.3 ms, ~10 s of 75 CPU-s on 2,000 raced series); frames identical to before.
+  What this does not change: where ETS wins (or ties, like the small counts above) every series still
+  pays statsmodels' ETS, ~90 ms of the ~130 ms a series costs; a panel of 10,000 series like that still
+  takes ~14 min here (run C below, before racing). The ways out below still apply to it.
+
+  Before racing, 2026-11-27, --series 10000 --sf-series 1000, load average 1.9-2.5 during statsforecast,
+  2.3-6.3 during talentcast (other agents' jobs):
     statsforecast AutoETS(season_length=12) alone, 1,000 series: 345 s, 2.9 series/s (10,000: ~57 min)
     statsforecast AutoETS(season_length=1) alone, 10,000 series: 293 s, 34.2 series/s
     talentcast default set (naive, seasonal_naive, ets, tsb, gbm, ensemble), 10,000 series: 867 s
       (14.5 min), 11.5 series/s; peak RSS of the process tree 4.06 GB (ru_maxrss self + reaped child 1.68)
     ratio: 0.25x the time of AutoETS(season_length=12), 2.96x that of AutoETS(season_length=1)
-  same day, --series 10000 --sf-series 0 (the test suite shared the first 3 minutes), load 2.2-4.0:
+  run C, same day, --series 10000 --sf-series 0 (the test suite shared the first 3 minutes), load 2.2-4.0:
     statsforecast AutoETS(season_length=1) alone, 10,000 series: 346 s, 28.9 series/s
     talentcast default set, 10,000 series: 827 s (13.8 min), 12.1 series/s; peak memory of the process
       tree PSS 3.53 GB (RSS 4.01 GB, ru_maxrss self + reaped child 1.70 GB); ratio 2.39x
-  The last session's code projected ~32 min for 10,000 series. The 10-minute aim is not met on 2 shared
-  cores, and could not be by statsmodels' ETS: its fits alone are ~900 CPU-seconds here (below). It is not
-  met by statsforecast's AutoETS with its default seasonal search either (~57 min).
 
 What is left, with numbers: statsmodels' ETS fit is ~15-18 ms a series-window of CPU and a run makes 5 per
-series (4 windows + the forecast), ~90 ms of the ~130 ms a series costs in total; 10,000 series therefore
-need ~1,300 CPU-seconds, ~11 minutes on 2 idle cores, more when they are shared. Ways out, in order:
+series (4 windows + the forecast), ~90 ms of the ~130 ms a series costs in total where ETS is fitted;
+10,000 such series need ~1,300 CPU-seconds, ~11 minutes on 2 idle cores. Ways out, in order:
   1. ETS(warm_start=True) (forecasting/models.py, off by default; the registry decides): each backtest
      window starts from the previous window's parameters. ETS fit CPU 15.9 -> 9.1 ms on the synthetic series
      (22 -> 12 L-BFGS iterations); whole run on the Indeed indices 20.2 -> 14.1 CPU-s. But there 17 of 133
@@ -58,12 +83,15 @@ need ~1,300 CPU-seconds, ~11 minutes on 2 idle cores, more when they are shared.
      separate environment, as this benchmark does.
   Not done: skipping the complex-step Hessian that ETSResults computes on construction (~9% of a fit)
      needs statsmodels internals (ETSModel has no cov_type='none' as ARIMA does); worth an upstream ask.
+  Not done: skipping ETS on sparse series by rule alone: on the synthetic small counts it ties GBM and TSB,
+     so selection would not reliably pick a cheap model there; the race decides from data instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -181,7 +209,12 @@ def main() -> None:
     parser.add_argument("--sf-series", type=int, default=1000,
                         help="series for AutoETS(season_length=12), which is slow (0: skip)")
     parser.add_argument("--models", default=None, help="comma-separated model names (default: the registry's)")
+    parser.add_argument("--no-race", action="store_true",
+                        help="fit every model on every series (no racing of expensive models, forecasting/race.py)")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("forecasting.run").setLevel(logging.INFO)  # the race's verdict per group, kept ones too
+    from forecasting.registry import RACE
     from forecasting.run import forecast_panel
 
     panel = synthetic_panel(args.series)
@@ -204,7 +237,8 @@ def main() -> None:
     sampler = PeakTreeMemory()
     sampler.start()
     tick = time.perf_counter()
-    r = forecast_panel(panel, "MS", H, WINDOWS, STEP, models=models, workers=args.workers)
+    r = forecast_panel(panel, "MS", H, WINDOWS, STEP, models=models, workers=args.workers,
+                       race=None if args.no_race else RACE)
     tc_s = time.perf_counter() - tick
     peak_rss, peak_pss = sampler.stop()
     tc_rate = args.series / tc_s
@@ -212,6 +246,14 @@ def main() -> None:
           f" {tc_s:.1f} s ({tc_s / 60:.1f} min), {tc_rate:.1f} series/s; peak memory of this process + workers"
           f" (sampled) PSS {peak_pss / 1024:.2f} GB, RSS {peak_rss / 1024:.2f} GB; ru_maxrss self + largest"
           f" reaped child {peak_mb() / 1024:.2f} GB; {load()}")
+    q = r.quality
+    skipped, chosen = q[q["skip_reason"].notna()], q[q["is_selected"]]
+    print(f"race {'off' if args.no_race else RACE}: {skipped['unique_id'].nunique()} of {args.series} series"
+          f" skipped {sorted(set(skipped['model']))}; selected: {chosen['model'].value_counts().to_dict()};"
+          f" selected mean MASE {chosen['mase'].mean():.4f}, coverage 80/95"
+          f" {chosen['coverage_80'].mean():.3f}/{chosen['coverage_95'].mean():.3f}")
+    for why in sorted(set(skipped["skip_reason"])):
+        print(f"  {why}")
     for name, rate in rates.items():
         print(f"statsforecast {name} / talentcast series per second: {rate / tc_rate:.2f}x"
               f" (talentcast takes {rate / tc_rate:.2f}x as long; issue's aim: <= 3x vs AutoETS)")

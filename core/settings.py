@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     models: str = Field("", description="Comma-separated models for monthly and weekly series, empty for the "
                         "defaults (forecasting/registry.py); e.g. 'naive,seasonal_naive,tsb,gbm' is ~4x cheaper "
                         "than the default set on 10,000 series (benchmarks/forecast_scale.py).")
+    race: bool = Field(True, description="Race expensive models (ETS, ARIMA, Theta) on a sample of each selection "
+                       "group of 400+ series and skip them for the rest where they clearly lose (forecasting/race.py); "
+                       "false fits every model on every series.")
 
     report_series: str = Field(
         "demand/CN/zh_postings/ai_mfg,demand/CN/zh_postings/ai,demand/CN/zh_postings/mfg,"

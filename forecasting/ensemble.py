@@ -53,12 +53,13 @@ def _combine(rows: pd.DataFrame, weights: pd.DataFrame, keys: list[str], value_c
     return out.assign(model=ENSEMBLE)
 
 
-def add_ensemble(forecasts: pd.DataFrame, backtest: pd.DataFrame, members: Sequence[str],
-                 levels: Sequence[int], power: float = WEIGHT_POWER) -> tuple[pd.DataFrame, pd.DataFrame]:
+def add_ensemble(forecasts: pd.DataFrame | None, backtest: pd.DataFrame, members: Sequence[str],
+                 levels: Sequence[int], power: float = WEIGHT_POWER) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """Return forecasts and backtest with model='ensemble' rows added, for members present in both.
 
-    A member's weight is its backtest MAE ** -power (0: equal weights; 1: inverse MAE)."""
-    members = [m for m in members if m in set(forecasts["model"])]
+    A member's weight is its backtest MAE ** -power (0: equal weights; 1: inverse MAE). forecasts=None
+    combines the backtest only (the race in forecasting/run.py scores a sample before any forecast)."""
+    members = [m for m in members if m in set((backtest if forecasts is None else forecasts)["model"])]
     if len(members) < 2:
         return forecasts, backtest
     value_cols = interval_columns(levels)
@@ -70,6 +71,8 @@ def add_ensemble(forecasts: pd.DataFrame, backtest: pd.DataFrame, members: Seque
         ens = _combine(bt, _weights(errors, at, members, power), ["unique_id", "cutoff", "ds"], value_cols)
         y = bt[["unique_id", "cutoff", "ds", "y"]].drop_duplicates(["unique_id", "cutoff", "ds"])
         parts_bt.append(ens.merge(y, on=["unique_id", "cutoff", "ds"])[backtest.columns])
+    if forecasts is None:
+        return None, pd.concat([backtest, *parts_bt], ignore_index=True) if parts_bt else backtest
     # Forecast weights: all backtest errors (a cutoff after every ds); series without a backtest: equal.
     fc = forecasts[forecasts["model"].isin(members)].assign(cutoff=pd.Timestamp.max)
     at = fc[["unique_id", "cutoff"]].drop_duplicates()

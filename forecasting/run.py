@@ -12,11 +12,12 @@ do the same arithmetic and return identical frames.
 
 from __future__ import annotations
 
+import logging
 import os
+from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from itertools import repeat
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from multiprocessing import get_all_start_methods, get_context
 
 import numpy as np
@@ -30,9 +31,12 @@ from forecasting.intervals import calibrate
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import check_regular, min_train_length, season_length, validate_panel
-from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, PREFERRED, SWITCH_MARGIN,
-                                  build_global_models, build_models)
+from forecasting.race import RaceRule, race_samples, race_verdict, raced_models
+from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, EXPENSIVE, PREFERRED, RACE,
+                                  SWITCH_MARGIN, build_global_models, build_models)
 from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups
+
+log = logging.getLogger(__name__)
 
 # Batches per worker: enough to even out long and short series, few enough to keep overhead low.
 BATCHES_PER_WORKER = 4
@@ -108,10 +112,95 @@ def _global_models(panel: pd.DataFrame, job: _Job) -> list[tuple[pd.DataFrame, p
     return out
 
 
-def _batches(panel: pd.DataFrame, n_batches: int) -> list[pd.DataFrame]:
+def _batches(panel: pd.DataFrame, n_batches: int, ids: Sequence[str] | None = None) -> list[pd.DataFrame]:
+    """Return the panel's series (or those in ids, in the panel's order) split into up to n_batches frames."""
     uids = panel["unique_id"].unique()
+    if ids is not None:
+        keep = set(ids)
+        uids = np.array([u for u in uids if u in keep], dtype=object)
     groups = np.array_split(np.arange(len(uids)), max(1, min(n_batches, len(uids))))
     return [panel[panel["unique_id"].isin(uids[g])] for g in groups if len(g)]
+
+
+class _InProcess:
+    """The pool's submit() run inline (workers=1): the same code path returns identical frames."""
+
+    def submit(self, fn, *args) -> Future:
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
+
+
+def _race(sample_parts: list[tuple[pd.DataFrame, pd.DataFrame]], global_parts: list[tuple[pd.DataFrame, pd.DataFrame]],
+          panel: pd.DataFrame, samples: dict[str, list[str]], raced: list[str], job: _Job,
+          no_preference: set[str], rule: RaceRule) -> dict[str, tuple[bool, str]]:
+    """Return per raced group (skip, reason) from the sample series' backtest, ensemble included."""
+    ids = {u for s in samples.values() for u in s}
+    bt = pd.concat([p[1] for p in sample_parts] + [g[1][g[1]["unique_id"].isin(ids)] for g in global_parts],
+                   ignore_index=True)
+    if ENSEMBLE in job.models:
+        bt = add_ensemble(None, bt, ENSEMBLE_MEMBERS[job.freq], job.levels)[1]
+    quality = evaluate(bt, panel[panel["unique_id"].isin(ids)], season_length(job.freq))
+    baseline = BASELINE[job.freq]
+    return {g: race_verdict(quality[quality["unique_id"].isin(set(s))], baseline, raced, rule,
+                            None if g in no_preference else PREFERRED)
+            for g, s in samples.items()}
+
+
+def _run_models(panel: pd.DataFrame, job: _Job, workers: int, groups: dict[str, str], no_preference: set[str],
+                race: RaceRule | None) -> tuple[list, list, dict[str, tuple[tuple[str, ...], str]]]:
+    """Return (local parts, global parts, skipped): skipped maps unique_id -> (models not fitted, reason).
+
+    Without a race every series gets every model. With one, each large group's sample gets every model
+    while its other series get the cheap ones; once the global fits and the samples are done, the
+    expensive ones follow for the groups where they did not clearly lose (forecasting/race.py)."""
+    raced = raced_models(job.models, EXPENSIVE, ENSEMBLE, ENSEMBLE_MEMBERS.get(job.freq, [])) if race else []
+    samples = race_samples(groups, race) if raced else {}
+    sample_ids = [u for s in samples.values() for u in s]
+    rest = {u for u, g in groups.items() if g in samples} - set(sample_ids)
+    everything = [u for u in panel["unique_id"].unique() if groups[u] not in samples]
+    group_size = Counter(groups.values())
+    cheap_job = replace(job, models=tuple(n for n in job.models if n not in raced))
+    local_raced = tuple(n for n in raced if n != ENSEMBLE)
+    n_batches = workers * BATCHES_PER_WORKER
+    pool = (ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker)
+            if workers > 1 and panel["unique_id"].nunique() > 1 else None)
+    runner = pool if pool is not None else _InProcess()
+    try:
+        with threadpool_limits(limits=1):
+            # Global fits go to the pool first, as one task: run after the local batches they kept one core
+            # busy while the other idled, ~85 s of 10,000 series (benchmarks/forecast_scale.py). Split into
+            # backtest and forecast tasks they ran side by side and held two copies of the GBM features:
+            # peak PSS 5.6 GB at 10,000 series instead of 3.7.
+            has_global = bool(build_global_models(list(job.models), job.freq, job.horizon))
+            global_task = runner.submit(_global_models, panel, job) if has_global else None
+            sample_tasks = [runner.submit(_forecast_batch, b, job) for b in _batches(panel, workers, sample_ids)] \
+                if sample_ids else []
+            tasks = [runner.submit(_forecast_batch, b, job) for b in _batches(panel, n_batches, everything)] \
+                if everything else []
+            tasks += [runner.submit(_forecast_batch, b, cheap_job) for b in _batches(panel, n_batches, rest)] \
+                if rest else []
+            global_parts = global_task.result() if global_task is not None else []
+            sample_parts = [t.result() for t in sample_tasks]
+            skipped: dict[str, tuple[tuple[str, ...], str]] = {}
+            if samples:
+                verdicts = _race(sample_parts, global_parts, panel, samples, raced, job, no_preference, race)
+                for g, (lost, why) in verdicts.items():
+                    log.info("race in group %s: %s: %s", g, "skipped" if lost else "kept", why)
+                keep = [u for u in rest if not verdicts[groups[u]][0]]
+                if keep:
+                    tasks += [runner.submit(_forecast_batch, b, replace(job, models=local_raced))
+                              for b in _batches(panel, n_batches, keep)]
+                for u in rest:
+                    lost, why = verdicts[groups[u]]
+                    if lost:
+                        skipped[u] = (tuple(raced), f"raced on a sample of {race.sample} of the"
+                                      f" {group_size[groups[u]]} series of group {groups[u]}: {why}")
+            parts = sample_parts + [t.result() for t in tasks]
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return parts, global_parts, skipped
 
 
 def _clip(frame: pd.DataFrame, ids: set[str] | None, levels: Sequence[int]) -> pd.DataFrame:
@@ -123,7 +212,7 @@ def _clip(frame: pd.DataFrame, ids: set[str] | None, levels: Sequence[int]) -> p
 
 def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_windows: int, step: int,
                    models: list[str] | None = None, nonnegative: bool | set[str] = False, workers: int = 1,
-                   levels: Sequence[int] = (80, 95)) -> ForecastResult:
+                   levels: Sequence[int] = (80, 95), race: RaceRule | None = RACE) -> ForecastResult:
     """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
@@ -134,6 +223,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     conformal ones from the backtest, whichever covers closer to nominal there (forecasting/intervals.py;
     quality.interval_method says which). nonnegative=True clips every series at 0,
     a set clips only those unique_ids (count series).
+    race (forecasting/race.py; None: off) skips the expensive models for the series of a large group
+    where a sample of the group showed they lose; quality.skip_reason names what was not fitted and why.
     """
     panel = validate_panel(panel)
     check_regular(panel, freq)
@@ -152,24 +243,18 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
             raise ValueError(f"nonnegative names unique_id(s) not in the panel: {unknown[:10]}")
     job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels))
 
-    if workers == 1 or panel["unique_id"].nunique() < 2:
-        with threadpool_limits(limits=1):
-            parts = [_forecast_batch(panel, job)]
-        global_parts = _global_models(panel, job)
-    else:
-        batches = _batches(panel, workers * BATCHES_PER_WORKER)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                                 initializer=_init_worker) as pool:
-            # Global fits go to the pool first, as one task: run after it (as before) they kept one core
-            # busy while the other idled, ~85 s of 10,000 series (benchmarks/forecast_scale.py).
-            has_global = bool(build_global_models(list(job.models), job.freq, job.horizon))
-            global_task = pool.submit(_global_models, panel, job) if has_global else None
-            parts = list(pool.map(_forecast_batch, batches, repeat(job)))
-            global_parts = global_task.result() if global_task is not None else []
+    groups = selection_groups(panel)
+    counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
+    parts, global_parts, skipped = _run_models(panel, job, workers, groups, counts, race)
     forecasts = pd.concat([p[0] for p in parts] + [g[0] for g in global_parts], ignore_index=True)
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:
         forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
+        # where a member was skipped the ensemble must not quietly become the mean of the others
+        dropped = {u for u, (models_, _) in skipped.items() if ENSEMBLE in models_}
+        if dropped:
+            forecasts = forecasts[~((forecasts["model"] == ENSEMBLE) & forecasts["unique_id"].isin(dropped))]
+            backtest = backtest[~((backtest["model"] == ENSEMBLE) & backtest["unique_id"].isin(dropped))]
     # Before clipping: conformal bounds are symmetric around the unclipped y_hat.
     forecasts, backtest, interval_method = calibrate(forecasts, backtest, panel, levels)
     if nonnegative is True or clip_ids:
@@ -181,13 +266,17 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     m = season_length(freq)
     quality = _with_unscored(evaluate(backtest, panel, m), panel, names)
     uids = panel["unique_id"].unique()
-    groups = selection_groups(panel)
-    counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
+    # a group whose race skipped models chooses among the others, over all its series (select_by_group)
+    skipped_in_group = {groups[u]: set(models_) for u, (models_, _) in skipped.items()}
     chosen = select_by_group(quality, baseline, groups, SWITCH_MARGIN, preferred=PREFERRED, series=uids,
-                             no_preference=counts)
+                             no_preference=counts, skipped=skipped_in_group)
+    quality = _with_skipped(quality, skipped)
     pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
     quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)
-    quality["reason"] = quality["unique_id"].map(dict(zip(chosen["unique_id"], chosen["reason"], strict=True)))
+    reasons = dict(zip(chosen["unique_id"], chosen["reason"], strict=True))
+    for u, (models_, _) in skipped.items():
+        reasons[u] += f"; {', '.join(models_)} not fitted (race lost on a sample of the group: skip_reason)"
+    quality["reason"] = quality["unique_id"].map(reasons)
     quality["interval_method"] = quality["model"].map(interval_method).astype("str")
     by_h = evaluate_by_horizon(backtest, panel, m)
     by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
@@ -211,3 +300,19 @@ def _with_unscored(quality: pd.DataFrame, panel: pd.DataFrame, names: list[str])
     extra = extra.reindex(columns=quality.columns).astype(quality.dtypes.to_dict() | {"horizon": "Int64"})
     out = pd.concat([quality.astype({"horizon": "Int64"}), extra], ignore_index=True) if len(quality) else extra
     return out.sort_values(["unique_id", "model"], kind="mergesort", ignore_index=True)
+
+
+def _with_skipped(quality: pd.DataFrame, skipped: dict[str, tuple[tuple[str, ...], str]]) -> pd.DataFrame:
+    """Add NaN-score rows (n_windows = 0) for models a race skipped, and skip_reason (NA where fitted)."""
+    pairs = {(u, m): why for u, (models_, why) in skipped.items() for m in models_}
+    have = set(zip(quality["unique_id"].astype(str), quality["model"].astype(str)))
+    extra = pd.DataFrame([p for p in pairs if p not in have], columns=["unique_id", "model"])
+    if len(extra):
+        extra["n_windows"] = 0
+        extra = extra.reindex(columns=quality.columns).astype(quality.dtypes.to_dict())
+        quality = pd.concat([quality, extra], ignore_index=True).sort_values(
+            ["unique_id", "model"], kind="mergesort", ignore_index=True)
+    keys = pd.MultiIndex.from_arrays([quality["unique_id"].astype(str), quality["model"].astype(str)])
+    quality["skip_reason"] = pd.array(pd.Series(pairs, dtype=object).reindex(keys).to_numpy()
+                                      if pairs else [pd.NA] * len(quality), dtype="str")
+    return quality

@@ -14,7 +14,7 @@ or naive scored better on them (e.g. demand/CN/zh_postings/ai_mfg, demand/GLOBAL
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -150,13 +150,16 @@ def selection_groups(panel: pd.DataFrame) -> dict[str, str]:
 
 def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str], margin: float,
                     preferred: str | None = None, series: Iterable[str] | None = None,
-                    no_preference: Collection[str] = ()) -> pd.DataFrame:
+                    no_preference: Collection[str] = (),
+                    skipped: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
     """Return one row per unique_id: the group's choice, or the series' own best model where that is
 
     below (1 - margin) x the group choice's MASE. The group's choice is `preferred` where its mean MASE
     over the group beats the baseline's, else the lowest mean (the baseline unless strictly beaten).
     Groups in `no_preference` (small counts) take the lowest mean. Groups without a fully scored
-    series, and series too short to backtest, are chosen per series (select_models).
+    series, and series too short to backtest, are chosen per series (select_models). `skipped` maps a
+    group to models a race did not fit on most of its series (forecasting/race.py): the group's choice
+    is made among the others, over all its series; a sampled series may still switch to one of them.
     """
     if not 0.0 <= margin <= 1.0:
         raise ValueError(f"margin must be in [0, 1], got {margin!r}")
@@ -167,7 +170,9 @@ def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str]
     picks: dict[str, tuple[str, str]] = {}
     for g, ids in pd.Series(per_series.index, index=group).groupby(level=0):
         rows = quality[quality["unique_id"].isin(set(ids))]
-        model, why = _group_choice(rows, baseline, None if g in no_preference else preferred)
+        left_out = (skipped or {}).get(g)
+        model, why = _group_choice(rows[~rows["model"].isin(set(left_out))] if left_out else rows, baseline,
+                                   None if g in no_preference else preferred)
         if model is None:
             continue
         for uid in sorted(set(rows["unique_id"].astype(str))):

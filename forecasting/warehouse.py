@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.db import connect
 from forecasting.hierarchy_step import write_reconciliation
+from forecasting.registry import RACE
 from forecasting.run import ForecastResult, forecast_panel
 
 FORECAST_TABLES = ("forecast", "backtest", "quality", "quality_by_horizon")
@@ -25,6 +26,8 @@ class ForecastPlan:
     workers: int = 1
     # model names for monthly and weekly series; None = the registry's defaults (forecasting/registry.py)
     models_monthly: tuple[str, ...] | None = None
+    # race expensive models per large selection group (forecasting/race.py, registry.RACE); False: fit all
+    race: bool = True
 
     def for_freq(self, freq: str) -> tuple[int, int]:
         """Return (horizon, step) for a frequency code."""
@@ -42,7 +45,7 @@ def forecast_frames(panel: pd.DataFrame, series: pd.DataFrame, plan: ForecastPla
         nonneg = set(series.loc[series["nonnegative"] & series["unique_id"].isin(sub["unique_id"]), "unique_id"])
         models = list(plan.models_monthly) if plan.models_monthly and str(freq) != "YS" else None
         parts.append(forecast_panel(sub, str(freq), horizon, plan.backtest_windows, step, models=models,
-                                    nonnegative=nonneg, workers=plan.workers))
+                                    nonnegative=nonneg, workers=plan.workers, race=RACE if plan.race else None))
     if not parts:
         raise ValueError("the panel has no series to forecast (features.feat_panel is empty)")
     return ForecastResult(*(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
