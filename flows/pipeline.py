@@ -50,7 +50,7 @@ def _staging(settings: Settings, summary: dict) -> dict[str, int]:
 @task(name="forecast")
 def forecast_task(settings: Settings, run_id: str) -> dict[str, int]:
     plan = ForecastPlan(settings.horizon_months, settings.horizon_years, settings.backtest_windows,
-                        settings.backtest_step_months, settings.workers, settings.model_names())
+                        settings.backtest_step_months, settings.workers, settings.model_names(), race=settings.race)
     return run_forecasts(settings.warehouse_path, run_id, plan)
 
 

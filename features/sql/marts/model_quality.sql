@@ -2,7 +2,8 @@
 -- from: forecasts.quality joined to features.series
 -- why: the accuracy record behind every forecast: rolling-origin backtest scores per model, MASE
 --      against the stated naive scale, interval coverage and Winkler score (and whether the model's own
---      or conformal intervals were published), and which model was selected and why
+--      or conformal intervals were published), which model was selected and why, and which models a race
+--      did not fit for the series (skip_reason: lost clearly on a sample of its large group, forecasting/race.py)
 SELECT
     getvariable('run_id') AS run_id,
     q.unique_id,
@@ -19,6 +20,7 @@ SELECT
     q.horizon,
     q.scale,
     q.reason,
+    q.skip_reason,
     q.winkler_80,
     q.winkler_95,
     q.interval_method
