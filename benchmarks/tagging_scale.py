@@ -35,10 +35,59 @@ mobile-number prefix, '+'); normalize_text uses replace() for the common full-wi
 (a linear table search per character) only on the few texts with other full-width characters; the repost
 signatures are computed once per distinct normalised text; the stop-phrase regex of the skill matcher holds only
 the phrases a text contains (a column pattern is compiled per row); attributes normalises each text once.
-The 5-minute aim for 1M is not met: what is left is the minhash shingling, the Aho-Corasick pass (Python, one
-core) and the line-level windows of int_postings__positions.
 
-Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2]
+Second pass, 2026-11-27 (afternoon), rows unchanged (tests/test_{clean,tagging}_fast_path.py,
+tests/test_term_prefilter.py; benchmarks/baseline_positions.sql is int_postings__positions as committed in c40a3f2).
+The box was shared with another helper's forecasting benchmark throughout (load 3-4.4 on 2 cores): this process
+mostly got one core (wall ~= CPU below), so compare CPU seconds. CPU seconds per model, 200k postings, both runs
+at HEAD 7fae86a (which already held other sessions' new not-a-posting and optional-clause rules) with the old and
+the new files of this pass; "after" with the optional package ahocorasick-rs installed:
+                              200k before   200k after     1M before (b5d081b)   1M after
+  stg_zh_postings__comments        12.4          14.0             67                  65.6
+  int_postings__attributes         44.5          27.7            266                 143.8
+  int_postings__reposts            61.1          51.5 (*)        327                 293.7
+  int_postings__positions          41.7          23.1            255                 147.1
+  int_postings__skill_matches      51.4          29.1            259                 166.0
+  int_postings__tagged              2.0           2.1              -                  12.7
+  end to end wall s (postings/s)  220.6 (907)   130.5 (1,533)  1,082 (924)          874.5 (1,144)
+(The 1M "before" is the 18.0-minute run above, at b5d081b, before the other sessions' rules; 1M "after" also
+with ahocorasick-rs.)
+(*) int_postings__reposts is unchanged: 61 -> 52 is the neighbour's load, the noise in these CPU seconds
+(~15%). Peak memory at 200k: 5.0 GB before, 4.1 GB after.
+1M after, in full: 874.5 s = 14.6 min (1,144 postings/s): ingest 43.8 s (22,825/s), clean 502.6 s (1,990/s),
+tag 328.1 s (3,048/s); peak memory 18.6 GB with the in-memory database (DuckDB's default memory_limit is 80% of
+RAM: it used what it was allowed; at 200k the peak comes during int_postings__positions, 3.0 -> 5.1 GB). That
+run held one change less than the files now: the last step of int_postings__positions joined segment texts with
+string_agg(... ORDER BY) (now a sorted list: the same rows, about the same CPU at 50k; with a 500 MB
+memory_limit at 50k the ordered aggregate failed, out of memory, where the baseline and the list pass).
+Ingest now loads 10 threads at a time (the pipeline lands one batch at a time): peak memory after ingest 1.5 GB
+at 200k, and 96 -> 44 s at 1M.
+What changed:
+- substrings_in (features/term_prefilter.py): with ahocorasick-rs installed, a Rust DFA over the UTF-8 bytes of
+  the Arrow buffer (no Python str per row; the GIL released while it searches), ~5x faster than pyahocorasick;
+  either way one automaton per vector and an Arrow result built from flat offsets, not a list per row. Without
+  the package it falls back to pyahocorasick: 200k then took 164.8 s end to end (1,214 postings/s; attributes
+  35.3, skill_matches 55.1 CPU s).
+- int_postings__positions: the heading tests run once per distinct line (in the real snapshot 45% of the lines
+  are distinct; in this synthetic mix 4%, so this benchmark flatters it), and the windows run over heading
+  segments (~8 per text) instead of every line (~42 per text).
+- int_postings__attributes: each employer / years / seniority regex runs only on texts holding a literal that
+  every match of it holds (CASE, so the rest skip it); literal alternations are contains() (2x faster than RE2).
+Tried and dropped (measured at 50k, no gain or slower): a per-line decomposition of the minhash signature
+(minimums per distinct line plus the shingles across line breaks: identical rows, but the bookkeeping cost what
+the hashing saved), a Mersenne-prime reduction instead of % in minhash_k, filtering shingles in a list before
+unnest, dropping coalesce() from the shingle hash, a materialised "one segment per position" fast path, a
+file-backed database (the same CPU, no lower peak memory at 200k: 5.7 GB against 5.2 GB in memory).
+The 5-minute aim for 1M is NOT met: 14.6 min on ~1 core; the models alone are ~830 CPU s at 1M, so even two
+free cores would give ~7-8 min. What is left, CPU s at 1M: int_postings__reposts 294 (the normalisation regex,
+~80; hashing every 3-shingle, ~70; 32 minhashes with a 64-bit modulo each, ~60; LSH windows and joins),
+int_postings__skill_matches 166 (its SQL: lower(), the stop-phrase test, contains() for each of 43 phrases on
+every position, ~50: one substrings_in pass took 1.4 s instead of 2.4 s per 50k), int_postings__positions 147
+(normalize_text + zh_simplified + splitting, ~40; joining lines back to their segments and positions),
+int_postings__attributes 144 (normalisation, lower(), a dozen regex passes), staging 66 (redaction).
+
+Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2] [--db FILE]
+     [--memory-limit 6GB]
 """
 
 from __future__ import annotations
@@ -105,22 +154,28 @@ def synthetic_threads(n: int, texts: list[str], seed: int = 7) -> list[str]:
     return docs
 
 
-def ingest(con: duckdb.DuckDBPyConnection, docs: list[str]) -> int:
-    """Parse thread documents with the connector's parser and load raw tables; return comments loaded."""
-    threads, comments = [], []
-    for i, doc in enumerate(docs):
-        thread, rows, _ = parse_thread_text(doc, Path(f"synthetic-{i}.json"))
-        threads.append(thread)
-        comments += rows
+def ingest(con: duckdb.DuckDBPyConnection, docs: list[str], batch: int = 10) -> int:
+    """Parse thread documents with the connector's parser and load raw tables, `batch` threads at a time (as the
+    pipeline lands one batch at a time); each document is dropped from `docs` once parsed. Return comments loaded."""
     now = datetime(2026, 1, 1)
-    for name, rows in (("threads", threads), ("comments", comments)):
-        frame = pd.DataFrame(rows)
-        frame["_batch_id"], frame["_fetched_at"] = "synthetic", now
-        cur = con.cursor()  # a fresh cursor: the connection may hold an unfinished count(*) result
-        cur.register("frame", frame)
-        cur.execute(f"CREATE OR REPLACE TABLE raw.zh_postings__{name} AS SELECT * FROM frame")
-        cur.close()
-    return len(comments)
+    loaded = 0
+    for start in range(0, len(docs), batch):
+        threads, comments = [], []
+        for i in range(start, min(start + batch, len(docs))):
+            thread, rows, _ = parse_thread_text(docs[i], Path(f"synthetic-{i}.json"))
+            docs[i] = ""  # peak memory: the JSON text is not needed any more
+            threads.append(thread)
+            comments += rows
+        for name, rows in (("threads", threads), ("comments", comments)):
+            frame = pd.DataFrame(rows)
+            frame["_batch_id"], frame["_fetched_at"] = "synthetic", now
+            cur = con.cursor()  # a fresh cursor: the connection may hold an unfinished count(*) result
+            cur.register("frame", frame)
+            cur.execute(f"CREATE OR REPLACE TABLE raw.zh_postings__{name} AS SELECT * FROM frame" if start == 0 else
+                        f"INSERT INTO raw.zh_postings__{name} BY NAME SELECT * FROM frame")
+            cur.close()
+        loaded += len(comments)
+    return loaded
 
 
 def peak_rss_mb() -> float:
@@ -129,15 +184,16 @@ def peak_rss_mb() -> float:
 
 
 def timed_models(con: duckdb.DuckDBPyConnection, models: list[Model],
-                 per_model: dict[str, tuple[float, float]]) -> float:
-    """Build models, recording each model's (wall, CPU) seconds in `per_model`; return the stage's wall seconds."""
+                 per_model: dict[str, tuple[float, float, float]]) -> float:
+    """Build models, recording each model's (wall s, CPU s, peak memory MB so far) in `per_model`; return the
+    stage's wall seconds."""
     tick = time.perf_counter()
     last = (tick, time.process_time())
 
     def done(name: str) -> None:
         nonlocal last
         now = (time.perf_counter(), time.process_time())
-        per_model[name] = (now[0] - last[0], now[1] - last[1])
+        per_model[name] = (now[0] - last[0], now[1] - last[1], peak_rss_mb())
         last = now
 
     build_models(con, models, progress=done)
@@ -171,6 +227,7 @@ def main() -> None:
     parser.add_argument("--baseline-n", type=int, default=5_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--db", default=":memory:", help="DuckDB file (default in memory)")
+    parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 6GB (default DuckDB's)")
     args = parser.parse_args()
 
     texts = real_texts()
@@ -182,6 +239,8 @@ def main() -> None:
     con = duckdb.connect(args.db)
     con.execute(f"SET threads = {args.threads}")
     con.execute("SET enable_progress_bar = false")
+    if args.memory_limit:
+        con.execute("SET memory_limit = ?", [args.memory_limit])
     for schema in ("raw", "ref", "staging", "features"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for seed in SEEDS:
@@ -193,7 +252,8 @@ def main() -> None:
     loaded = ingest(con, docs)
     stages["ingest"] = time.perf_counter() - tick
     del docs
-    per_model: dict[str, tuple[float, float]] = {}
+    print(f"after ingest: peak memory {peak_rss_mb() / 1024:.1f} GB")
+    per_model: dict[str, tuple[float, float, float]] = {}
     stages["clean"] = timed_models(con, CLEAN, per_model)
     stages["tag"] = timed_models(con, TAG, per_model)
     total = sum(stages.values())
@@ -204,8 +264,9 @@ def main() -> None:
           f"(Python + DuckDB, this process), threads={args.threads}")
     # CPU seconds (all threads of this process) alongside wall seconds: on a shared machine the wall clock
     # also measures the neighbours
-    print("per model, wall / CPU seconds (including the grain check): " +
-          ", ".join(f"{name.split('.')[1]} {wall:.1f} / {cpu:.1f}" for name, (wall, cpu) in per_model.items()))
+    print("per model, wall / CPU seconds (including the grain check) / peak memory so far in GB: " +
+          ", ".join(f"{name.split('.')[1]} {wall:.1f} / {cpu:.1f} / {mb / 1024:.1f}"
+                    for name, (wall, cpu, mb) in per_model.items()))
     tagged = con.execute("SELECT count(*) FILTER (WHERE is_posting), count(*) FILTER (WHERE ai), "
                          "count(*) FILTER (WHERE ai_mfg) FROM features.int_postings__tagged").fetchone()
     print(f"tagged: {tagged[0]:,} postings, {tagged[1]:,} ai, {tagged[2]:,} ai_mfg (synthetic: not a finding)")

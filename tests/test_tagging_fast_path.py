@@ -15,6 +15,21 @@ MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
                                              "int_postings__skill_matches")]
 
 
+def _load(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
+    for schema in ("raw", "ref", "staging", "features"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    threads, comments = _raw_tables(texts)
+    cur = con.cursor()
+    cur.register("threads_df", threads)
+    cur.register("comments_df", comments)
+    cur.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
+    cur.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
+    cur.close()
+    for seed in ("skill_terms", "skill_stopphrases"):
+        build_table(con, "ref", seed, f"SELECT * FROM read_csv('{REPO / 'seeds' / (seed + '.csv')}', "
+                                      "header=true, all_varchar=true)")
+
+
 def test_fast_matcher_equals_the_baseline_on_real_postings():
     source = ZhPostings()
     bodies = source.parse(source.snapshot_files(REPO / "data" / "snapshots")).tables["comments"]["body"].tolist()
@@ -24,18 +39,7 @@ def test_fast_matcher_equals_the_baseline_on_real_postings():
                          "Marketing Automation"]  # ~240 texts
     con = duckdb.connect()
     try:
-        for schema in ("raw", "ref", "staging", "features"):
-            con.execute(f"CREATE SCHEMA {schema}")
-        threads, comments = _raw_tables(cut)
-        cur = con.cursor()
-        cur.register("threads_df", threads)
-        cur.register("comments_df", comments)
-        cur.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
-        cur.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
-        cur.close()
-        for seed in ("skill_terms", "skill_stopphrases"):
-            build_table(con, "ref", seed, f"SELECT * FROM read_csv('{REPO / 'seeds' / (seed + '.csv')}', "
-                                          "header=true, all_varchar=true)")
+        _load(con, cut)
         build_models(con, MODELS)
         build_table(con, "features", "baseline_matches",
                     (REPO / "benchmarks" / "baseline_skill_matches.sql").read_text(encoding="utf-8"))
@@ -44,3 +48,27 @@ def test_fast_matcher_equals_the_baseline_on_real_postings():
     finally:
         con.close()
     assert len(fast) > 250 and fast == baseline
+
+
+def test_positions_equal_the_baseline_on_real_postings():
+    """Heading tests once per distinct line and windows over segments (c40a3f2 -> now): the same positions."""
+    source = ZhPostings()
+    bodies = source.parse(source.snapshot_files(REPO / "data" / "snapshots")).tables["comments"]["body"].tolist()
+    tricky = ["", "\n", "### 机器视觉算法工程师\n熟悉C++", "line one\n\n\n",
+              "公司介绍\n我们是…\n\n### 算法工程师\n加分项：\nROS\n\n福利：\n无人机",
+              "**加分项**\nPyTorch\n**Java 开发工程师**\n- Spring"]
+    con = duckdb.connect()
+    try:
+        _load(con, bodies + bodies[:50] + tricky)  # every real comment, 50 reposts, and edge cases
+        build_models(con, [m for m in MODELS if m.table != "int_postings__skill_matches"])
+        build_table(con, "features", "baseline_positions",
+                    (REPO / "benchmarks" / "baseline_positions.sql").read_text(encoding="utf-8"))
+        fast = con.execute("SELECT * FROM features.int_postings__positions ORDER BY ALL").fetchall()
+        baseline = con.execute("SELECT * FROM features.baseline_positions ORDER BY ALL").fetchall()
+        kinds = con.execute("SELECT count(DISTINCT position_no) FROM features.int_postings__positions").fetchone()[0]
+        optional = con.execute("SELECT count(*) FROM features.int_postings__positions "
+                               "WHERE contains(text, '[optional] ')").fetchone()[0]
+    finally:
+        con.close()
+    assert len(fast) > 2500 and fast == baseline
+    assert kinds > 5 and optional > 10  # employer, benefits and numbered positions, optional sections exercised

@@ -7,13 +7,19 @@
 --      ("薪酬福利", "Perks") starts a section that describes the employer, not a position's skills (-1), or
 --      lists perks ("DJI无人机" to redeem, -2), until the next heading. Text is width-normalised and
 --      traditional Chinese converted to simplified here (normalize_text) for every later match.
-WITH lines AS (
-    SELECT
-        comment_id,
-        generate_subscripts(lines, 1) AS line_no,
-        unnest(lines) AS line
-    FROM (SELECT comment_id, string_split(zh_simplified(normalize_text(text)), chr(10)) AS lines
-          FROM staging.stg_zh_postings__comments)
+WITH texts AS MATERIALIZED (
+    SELECT comment_id, string_split(zh_simplified(normalize_text(text)), chr(10)) AS lines
+    FROM staging.stg_zh_postings__comments
+    WHERE text IS NOT NULL
+),
+lines AS (
+    SELECT comment_id, generate_subscripts(lines, 1) AS line_no, unnest(lines) AS line FROM texts
+),
+distinct_lines AS (
+    -- every heading test below (flagged .. kinds) reads the line alone, so it runs once per distinct line
+    -- (issue 3, 1M postings: the per-line regexes were most of this model's cost; in the real snapshot 55% of the
+    -- lines repeat another: blank lines, "岗位职责：", boilerplate, reposted texts)
+    SELECT DISTINCT line FROM lines
 ),
 flagged AS (
     SELECT
@@ -31,7 +37,7 @@ flagged AS (
         AND NOT (regexp_matches(regexp_replace(trim(line), '^[#>*\s【]+', ''), '^([0-9一二三四五六七八九十]{1,2}[、.)]|职位|岗位)')
                  AND length(trim(line)) > 30)
         ELSE false END ELSE false END AS is_heading
-    FROM lines
+    FROM distinct_lines
 ),
 sections AS (
     SELECT
@@ -79,24 +85,51 @@ kinds AS (
         END AS heading_kind
     FROM headings
 ),
-sectioned AS (
-    SELECT *, coalesce(last_value(heading_kind IGNORE NULLS) OVER w, 'job') AS section,
-           sum(is_heading::INT) OVER w AS job_no
-    FROM kinds
-    WINDOW w AS (PARTITION BY comment_id ORDER BY line_no)
+segments AS (
+    -- A text is cut at its heading lines (any kind) into segments: a heading line up to the line before the next
+    -- one, plus the lines before the first heading. Section and job number only change at a heading line, so
+    -- they are the segment's: its heading's kind (the lines before the first heading: 'job') and the number of
+    -- job headings up to it. Windows over the few segments, not every line (issue 3: a window over the
+    -- per-line explosion was most of the rest of this model's cost).
+    SELECT
+        comment_id, line_no AS first_no, lead(line_no) OVER w - 1 AS next_last_no,
+        coalesce(heading_kind, 'job') AS section,
+        sum(is_heading::INT) OVER w AS job_no
+    FROM (SELECT l.comment_id, l.line_no, k.is_heading, k.heading_kind, false AS is_start
+          FROM lines AS l
+          JOIN (SELECT line, is_heading, heading_kind FROM kinds WHERE heading_kind IS NOT NULL) AS k USING (line)
+          UNION ALL
+          SELECT comment_id, 1, false, NULL, true FROM texts)
+    -- the start row sorts before a heading on line 1, whose start segment is then empty (dropped below)
+    WINDOW w AS (PARTITION BY comment_id ORDER BY line_no, is_start DESC)
+),
+segment_lists AS (
+    SELECT comment_id, list(struct_pack(first_no, next_last_no, section, position_no :=
+        CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END)) AS segs
+    FROM segments
+    GROUP BY comment_id
 ),
 numbered AS (
-    SELECT
-        comment_id, line_no,
-        -- lines under "加分项" / "Preferred qualifications" are marked, so their skills do not tag (skill_matches)
-        CASE WHEN heading_kind IS NULL AND section = 'optional' THEN '[optional] ' || line ELSE line END AS line,
-        CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END AS position_no
-    FROM sectioned
+    -- each segment's lines, joined; lines under "加分项" / "Preferred qualifications" (an 'optional' section, but not
+    -- its heading) are marked, so their skills do not tag (skill_matches)
+    SELECT comment_id, seg.first_no, seg.position_no, lines[seg.first_no] AS first_line,
+           array_to_string(CASE WHEN seg.section = 'optional'
+                                THEN [lines[seg.first_no]] || list_transform(lines[seg.first_no + 1:seg.last_no],
+                                                                            lambda l: '[optional] ' || l)
+                                ELSE lines[seg.first_no:seg.last_no] END, chr(10)) AS text
+    FROM (SELECT t.comment_id, t.lines,
+                 unnest(list_transform(s.segs, lambda g: struct_pack(first_no := g.first_no, section := g.section,
+                     position_no := g.position_no, last_no := coalesce(g.next_last_no, len(t.lines))))) AS seg
+          FROM texts AS t
+          JOIN segment_lists AS s USING (comment_id))
+    WHERE seg.last_no >= seg.first_no
 )
+-- a position's segments in line order (a list sorted on first_no, not string_agg(... ORDER BY): that ordered
+-- aggregate over segment texts could not spill to disk, and failed under a memory limit the baseline met)
 SELECT
     comment_id,
     position_no::INT AS position_no,
-    trim(regexp_replace(first(line ORDER BY line_no), '^[#>*\s【]+|[*】\s]+$', '', 'g')) AS title,
-    string_agg(line, chr(10) ORDER BY line_no) AS text
+    trim(regexp_replace(arg_min(first_line, first_no), '^[#>*\s【]+|[*】\s]+$', '', 'g')) AS title,
+    array_to_string(list_transform(list_sort(list(struct_pack(first_no, text))), lambda g: g.text), chr(10)) AS text
 FROM numbered
 GROUP BY comment_id, position_no

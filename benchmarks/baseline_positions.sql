@@ -1,0 +1,104 @@
+-- BASELINE for tests/test_tagging_fast_path.py: int_postings__positions.sql as committed in c40a3f2 (before the
+-- heading tests ran once per distinct line). Not a pipeline model.
+-- grain: one row per posting text (comment_id) and position (position_no; 0 = text before the first position,
+--        -1 = the employer's sections, -2 = the benefits sections)
+-- from: staging.stg_zh_postings__comments, split into lines
+-- why: "both" must hold for one position (issue 3), so multi-position posts are split where a heading
+--      line names a job ("### 机器视觉算法工程师", "2. Backend Engineer"); text without such headings is one
+--      position (0). A heading that names the employer ("## 公司介绍", "关于我们", "About us") or the benefits
+--      ("薪酬福利", "Perks") starts a section that describes the employer, not a position's skills (-1), or
+--      lists perks ("DJI无人机" to redeem, -2), until the next heading. Text is width-normalised and
+--      traditional Chinese converted to simplified here (normalize_text) for every later match.
+WITH lines AS (
+    SELECT
+        comment_id,
+        generate_subscripts(lines, 1) AS line_no,
+        unnest(lines) AS line
+    FROM (SELECT comment_id, string_split(zh_simplified(normalize_text(text)), chr(10)) AS lines
+          FROM staging.stg_zh_postings__comments)
+),
+flagged AS (
+    SELECT
+        *,
+        -- a heading (markdown #, bold, 【】, numbered or 职位N) short enough to be a title and naming a job
+        -- (nested CASE, not AND: each test runs only on the lines that passed the cheaper one before)
+        CASE WHEN length(trim(line)) BETWEEN 2 AND 60 THEN CASE WHEN
+        regexp_matches(trim(line), '^(#{1,6}|>\s*#{1,6}|\*\*|【|[0-9一二三四五六七八九十]{1,2}[、.)]|职位[0-9一二三四五六七八九十]|岗位[0-9一二三四五六七八九十])')
+        THEN regexp_matches(lower(line), '工程师|开发|专家|经理|实习|研究员|架构师|设计师|负责人|主管|leader|engineer|developer|scientist|manager|intern|researcher|前端|后端|全栈|运维|测试|算法|sre|dba')
+        -- a heading reads like a title, not a duty or requirement in a list ("2. 3-5年iOS开发经验;",
+        -- "### 1、负责...开发"): no duty/requirement verbs, no sentence punctuation at the end (lines may end in \r);
+        -- a numbered line is also at most 30 characters
+        AND NOT regexp_matches(line, '负责|熟悉|掌握|具备|具有|经验|参与|精通|了解|能够|优先|要求|良好|以上|学历|本科|完成|推动|设计与|进行|编写|支持|优化|维护|协助')
+        AND NOT regexp_matches(line, '[;；。,，:：、]\s*$')
+        AND NOT (regexp_matches(regexp_replace(trim(line), '^[#>*\s【]+', ''), '^([0-9一二三四五六七八九十]{1,2}[、.)]|职位|岗位)')
+                 AND length(trim(line)) > 30)
+        ELSE false END ELSE false END AS is_heading
+    FROM lines
+),
+sections AS (
+    SELECT
+        *,
+        -- any section heading: short, and marked up as one, or a label ending in a colon, or a line led by an
+        -- emoji ("✨ 加分项（非必须）", "🚀 您的主要职责"; list bullets such as ● are not emoji) not ending a sentence
+        -- (CASE, not AND: the regexes run only on the short lines)
+        CASE WHEN length(trim(line)) <= 40 THEN
+            regexp_matches(trim(line), '^(#{1,6}|>\s*#{1,6}|\*\*|【|\[)') OR
+            (length(trim(line)) <= 14 AND regexp_matches(trim(line), '[:：]\**\s*$')) OR
+            (length(trim(line)) <= 30 AND regexp_matches(trim(line), '^[\x{1F000}-\x{1FAFF}\x{2600}-\x{27BF}\x{2B00}-\x{2BFF}]')
+             AND NOT regexp_matches(trim(line), '[;；。,，、]$'))
+        ELSE false END AS is_any_heading
+    FROM flagged
+),
+headings AS (
+    SELECT
+        * EXCLUDE (is_any_heading),
+        -- the heading's words without markup, emoji, punctuation or a leading number ("### 二 公司介绍" -> 公司介绍);
+        -- computed on heading lines only (most lines are not)
+        CASE WHEN is_any_heading THEN regexp_replace(regexp_replace(lower(line), '[^\p{L}\p{N}]', '', 'g'),
+                                                    '^[0-9一二三四五六七八九十]+', '') END AS heading_words
+    FROM sections
+),
+kinds AS (
+    SELECT
+        *,
+        CASE
+            WHEN is_heading THEN 'job'
+            WHEN regexp_matches(heading_words,
+                '^.{0,8}(公司|团队|部门|企业|业务|产品|我们)(介绍|简介|概况|优势)$|^.{0,6}业务$|^关于(我们|公司|团队)$'
+                || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)')
+                THEN 'employer'
+            WHEN regexp_matches(heading_words,
+                '^.{0,8}(福利|福利待遇|薪酬福利|薪酬与福利|薪资福利|薪资与福利|待遇福利)$|^(benefits|perks|perksandbenefits|benefitsandperks|whatweoffer)$')
+                THEN 'benefits'
+            WHEN regexp_matches(heading_words,
+                '^(加分|优先条件|优先考虑|bonus|preferred|nicetohave|pluses|welcomeskills)') THEN 'optional'
+            -- a list of the other roles on offer ("### 其他方向", "热招岗位") belongs to no one position: it is read
+            -- with the text before the first position (LABELLING rule 3: a listed role counts)
+            WHEN regexp_matches(heading_words,
+                '^(其他|其它|更多|在招|热招|招聘|开放)(方向|岗位|职位)$|^(职位|岗位)列表$|^(otherroles|openroles|openpositions|positions)$')
+                THEN 'roles'
+            WHEN heading_words IS NOT NULL THEN 'job'
+        END AS heading_kind
+    FROM headings
+),
+sectioned AS (
+    SELECT *, coalesce(last_value(heading_kind IGNORE NULLS) OVER w, 'job') AS section,
+           sum(is_heading::INT) OVER w AS job_no
+    FROM kinds
+    WINDOW w AS (PARTITION BY comment_id ORDER BY line_no)
+),
+numbered AS (
+    SELECT
+        comment_id, line_no,
+        -- lines under "加分项" / "Preferred qualifications" are marked, so their skills do not tag (skill_matches)
+        CASE WHEN heading_kind IS NULL AND section = 'optional' THEN '[optional] ' || line ELSE line END AS line,
+        CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END AS position_no
+    FROM sectioned
+)
+SELECT
+    comment_id,
+    position_no::INT AS position_no,
+    trim(regexp_replace(first(line ORDER BY line_no), '^[#>*\s【]+|[*】\s]+$', '', 'g')) AS title,
+    string_agg(line, chr(10) ORDER BY line_no) AS text
+FROM numbered
+GROUP BY comment_id, position_no
