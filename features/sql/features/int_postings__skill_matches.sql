@@ -33,9 +33,15 @@ texts AS (
                                                             THEN stop.pattern ELSE p.present END, ' ', 'gi')
              ELSE p.text END AS text_cs
     FROM (SELECT *, CASE WHEN has_stop THEN '(' || array_to_string(
-                        list_filter(s.escaped, lambda e, i: contains(lc, s.phrases[i])), '|') || ')' END AS present
-          FROM (SELECT *, list_bool_or(list_transform(s.phrases, lambda ph: contains(lc, ph))) AS has_stop
-                FROM (SELECT comment_id, position_no, text, lower(text) AS lc FROM features.int_postings__positions),
+                        list_filter(s.escaped, lambda e, i: list_contains(found, s.phrases[i])), '|') || ')' END AS present
+          FROM (SELECT *, len(found) > 0 AS has_stop
+                -- the phrases a text contains, in one Aho-Corasick pass (exactly those for which contains() holds:
+                -- features/term_prefilter.py), instead of a contains() per phrase and text (~50 of 166 CPU s at 1M)
+                FROM (SELECT comment_id, position_no, text, lc,
+                             substrings_in(lc, (SELECT string_agg(DISTINCT lower(phrase), chr(31))
+                                                FROM ref.skill_stopphrases)) AS found
+                      FROM (SELECT comment_id, position_no, text, lower(text) AS lc
+                            FROM features.int_postings__positions)),
                      stop AS s), stop AS s) AS p, stop
 ),
 terms AS (
