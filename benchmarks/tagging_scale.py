@@ -78,7 +78,13 @@ Tried and dropped (measured at 50k, no gain or slower): a per-line decomposition
 the hashing saved), a Mersenne-prime reduction instead of % in minhash_k, filtering shingles in a list before
 unnest, dropping coalesce() from the shingle hash, a materialised "one segment per position" fast path, a
 file-backed database (the same CPU, no lower peak memory at 200k: 5.7 GB against 5.2 GB in memory).
-The 5-minute aim for 1M is NOT met: 14.6 min on ~1 core; the models alone are ~830 CPU s at 1M, so even two
+Final run, same day 16:38, at 03edc25 (the files above plus the stop phrases of int_postings__skill_matches found by
+one substrings_in pass instead of a contains() per phrase), ahocorasick-rs installed, NOTHING ELSE RUNNING (load < 2):
+1,000,000 postings in 429.3 s = 7.2 min (2,329 postings/s): ingest 47.3 s (21,135/s), clean 243.4 s (4,109/s), tag
+138.6 s (7,215/s); peak memory 17.5 GB (in-memory database). Per model wall / CPU s: stg comments 34.8 / 69.1,
+attributes 74.7 / 143.9, reposts 133.6 / 263.9, positions 61.7 / 118.0, skill_matches 71.7 / 131.2, tagged 5.2 / 10.2.
+The baseline skill matcher (13db1d2) on the first 2,000: 92 postings/s against 6,008/s (65x), identical rows.
+The 5-minute aim for 1M is NOT met: 7.2 min on two idle cores (14.6 min on ~1 core beside another job); the models alone are ~830 CPU s at 1M, so even two
 free cores would give ~7-8 min. What is left, CPU s at 1M: int_postings__reposts 294 (the normalisation regex,
 ~80; hashing every 3-shingle, ~70; 32 minhashes with a 64-bit modulo each, ~60; LSH windows and joins),
 int_postings__skill_matches 166 (its SQL: lower(), the stop-phrase test, contains() for each of 43 phrases on
