@@ -55,6 +55,25 @@ def _raw_tables(texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return threads, comments
 
 
+def load_texts(con: duckdb.DuckDBPyConnection, threads: pd.DataFrame, comments: pd.DataFrame,
+               seeds: tuple[str, ...] = TAG_SEEDS, seeds_dir: Path = SEEDS_DIR) -> None:
+    """Create the raw zh_postings tables from (threads, comments) frames (_raw_tables) and load `seeds` into ref."""
+    for schema in ("raw", "ref", "staging", "features"):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    # a cursor: a result left open on the connection (a seed load's fetch) makes DuckDB 2.0 refuse register()
+    cur = con.cursor()
+    try:
+        cur.register("threads_df", threads)
+        cur.register("comments_df", comments)
+        cur.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
+        cur.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
+    finally:
+        cur.close()
+    for seed in seeds:
+        path = seeds_dir / f"{seed}.csv"
+        build_table(con, "ref", seed, f"SELECT * FROM read_csv('{path.as_posix()}', header=true, all_varchar=true)")
+
+
 def tag_texts(texts: list[str], seeds_dir: Path = SEEDS_DIR) -> list[dict]:
     """Return one dict per input text (same order): is_posting, ai, mfg, both, skills, positions and evidence."""
     if not texts:
@@ -62,16 +81,7 @@ def tag_texts(texts: list[str], seeds_dir: Path = SEEDS_DIR) -> list[dict]:
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")  # the CLI prints one summary line, not bars
-        for schema in ("raw", "ref", "staging", "features"):
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        threads, comments = _raw_tables(texts)
-        con.register("threads_df", threads)
-        con.register("comments_df", comments)
-        con.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
-        con.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
-        for seed in TAG_SEEDS:
-            path = seeds_dir / f"{seed}.csv"
-            build_table(con, "ref", seed, f"SELECT * FROM read_csv('{path.as_posix()}', header=true, all_varchar=true)")
+        load_texts(con, *_raw_tables(texts), seeds_dir=seeds_dir)
         build_models(con, TAG_MODELS)
         rows = con.execute("""
             SELECT t.comment_id, t.is_posting, t.not_posting_reason, t.ai, t.mfg, t.ai_mfg, t.n_positions,

@@ -9,7 +9,7 @@ import pytest
 
 from core.db import build_table
 from features.build import FEATURES, STAGING, build_models
-from features.tagging import _raw_tables
+from features.tagging import _raw_tables, load_texts
 from features.term_prefilter import SEP, available_backends, find_substrings, install_term_prefilter
 from ingest.zh_postings import ZhPostings
 
@@ -25,20 +25,10 @@ def bodies() -> list[str]:
 
 
 def _load(con: duckdb.DuckDBPyConnection, texts: list[str], seeds: tuple[str, ...]) -> None:
-    for schema in ("raw", "ref", "staging", "features"):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     threads, comments = _raw_tables(texts)
     comments["author"] = [f"poster-{i % 97}" for i in range(len(texts))]  # shared posters: the same-poster rule
     comments["created_at"] = comments["created_at"] + pd.to_timedelta(comments["comment_id"], unit="min")  # an order
-    cur = con.cursor()
-    cur.register("threads_df", threads)
-    cur.register("comments_df", comments)
-    cur.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
-    cur.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
-    cur.close()
-    for seed in seeds:
-        build_table(con, "ref", seed, f"SELECT * FROM read_csv('{REPO / 'seeds' / (seed + '.csv')}', "
-                                      "header=true, all_varchar=true)")
+    load_texts(con, threads, comments, seeds)
 
 
 def test_reposts_and_attributes_equal_the_baselines_on_real_postings(bodies):

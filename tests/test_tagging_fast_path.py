@@ -6,7 +6,7 @@ import duckdb
 
 from core.db import build_table
 from features.build import FEATURES, STAGING, build_models
-from features.tagging import _raw_tables
+from features.tagging import _raw_tables, load_texts
 from ingest.zh_postings import ZhPostings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -16,18 +16,7 @@ MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
 
 
 def _load(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
-    for schema in ("raw", "ref", "staging", "features"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    threads, comments = _raw_tables(texts)
-    cur = con.cursor()
-    cur.register("threads_df", threads)
-    cur.register("comments_df", comments)
-    cur.execute("CREATE TABLE raw.zh_postings__threads AS SELECT * FROM threads_df")
-    cur.execute("CREATE TABLE raw.zh_postings__comments AS SELECT * FROM comments_df")
-    cur.close()
-    for seed in ("skill_terms", "skill_stopphrases"):
-        build_table(con, "ref", seed, f"SELECT * FROM read_csv('{REPO / 'seeds' / (seed + '.csv')}', "
-                                      "header=true, all_varchar=true)")
+    load_texts(con, *_raw_tables(texts), ("skill_terms", "skill_stopphrases"))
 
 
 def test_fast_matcher_equals_the_baseline_on_real_postings():
