@@ -93,28 +93,7 @@ SELECT
     cluster,
     lang AS term_lang,
     position,
-    CASE
-        WHEN skill_optional(pre, post) THEN false
-        -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
-        WHEN position_no = -2 THEN false
-        -- a manufacturing word in an employer section (-1) tags only where the sentence says the employer makes,
-        -- designs or produces something, or what kind of company it is (LABELLING rule 4: "the employer makes
-        -- physical products as the text says"): "用人工智能和无人机重塑房屋检测行业" (uses drones), "提供共享新能源
-        -- 汽车服务" (a rental service), "涵盖了硬件开发工具" (a software platform's tools) do not
-        WHEN position_no = -1 AND kind = 'mfg'
-         AND NOT regexp_matches(pre || post, '制造|生产|产品|研发|设计|工厂|厂商|自研|量产|出货|供应链|是一家|公司|企业|集团|'
-                                             || 'manufactur|factor|produc|design|build|make|hardware') THEN false
-        -- a list of at least three markets, named as the industries or fields served, with an unrelated sector in
-        -- it, in a sentence that states no skill or duty (the cheap literal test first: CASE runs the regexes on
-        -- the few clauses that name an industry or field)
-        WHEN NOT (contains(clause, '行业') OR contains(clause, '领域')) THEN true
-        WHEN regexp_matches(clause, '[、，,/][^、，,/]+[、，,/]')
-         AND regexp_matches(clause, '等[^。；;]{0,12}(行业|领域)|(为|面向|服务于?|覆盖|涵盖|赋能)[^。；;]{0,60}(行业|领域)|'
-                                    || '(行业|领域)[^。；;]{0,4}\([^)]{0,60}等\)')
-         AND regexp_matches(clause, '金融|政府|政务|运营商|医疗|教育|零售|电商|交通|农业|城市|园区|地产|社区|物流|银行|保险|媒体|文旅')
-         AND NOT regexp_matches(clause, '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
-        ELSE true
-    END AS is_required,
+    skill_required(pre, post, position_no, kind) AS is_required,  -- macros.sql
     -- evidence: the matched span with up to 20 characters either side
     substr(text, greatest(position - 20, 1), length(term) + 40) AS evidence
-FROM (SELECT *, pre || post AS clause FROM with_clause)
+FROM with_clause
