@@ -85,12 +85,13 @@ one substrings_in pass instead of a contains() per phrase), ahocorasick-rs insta
 attributes 74.7 / 143.9, reposts 133.6 / 263.9, positions 61.7 / 118.0, skill_matches 71.7 / 131.2, tagged 5.2 / 10.2.
 The baseline skill matcher (13db1d2) on the first 2,000: 92 postings/s against 6,008/s (65x), identical rows.
 The 5-minute aim for 1M is NOT met: 7.2 min on two idle cores (14.6 min on ~1 core beside another job); the models alone are ~830 CPU s at 1M, so even two
-free cores would give ~7-8 min. What is left, CPU s at 1M: int_postings__reposts 294 (the normalisation regex,
-~80; hashing every 3-shingle, ~70; 32 minhashes with a 64-bit modulo each, ~60; LSH windows and joins),
-int_postings__skill_matches 166 (its SQL: lower(), the stop-phrase test, contains() for each of 43 phrases on
-every position, ~50: one substrings_in pass took 1.4 s instead of 2.4 s per 50k), int_postings__positions 147
-(normalize_text + zh_simplified + splitting, ~40; joining lines back to their segments and positions),
-int_postings__attributes 144 (normalisation, lower(), a dozen regex passes), staging 66 (redaction).
+free cores gave 7.2 min (the final run above). What is left, CPU s at 1M in that run: int_postings__reposts 264
+(the normalisation regex, hashing every 3-shingle and the 32 minhashes with a 64-bit modulo each, roughly a third
+each; LSH windows and joins), int_postings__attributes 144 (normalisation, lower(), a dozen regex passes),
+int_postings__skill_matches 131 (lower(), the stop-phrase removal, the per-term regexes; the stop phrases are now
+found by one substrings_in pass, which took 1.4 s instead of 2.4 s per 50k), int_postings__positions 118
+(normalize_text + zh_simplified + splitting; joining lines back to their segments and positions), staging 69
+(redaction).
 
 Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2] [--db FILE]
      [--memory-limit 6GB]

@@ -1,7 +1,7 @@
 """The DuckDB function substrings_in(text, terms): which literal terms occur in a text, in one pass.
 
 int_postings__skill_matches used to test every (position, term) pair with contains() before the per-term
-regex: positions x 232 terms was most of the tagging cost at scale (issue 3: 1M postings). An Aho-Corasick
+regex: positions x ~300 terms was most of the tagging cost at scale (issue 3: 1M postings). An Aho-Corasick
 automaton finds every term of the list in one pass over the text, so the model joins on the few terms present
 instead (int_postings__attributes does the same with the region aliases). It returns exactly the terms t for
 which contains(text, t) holds, so the tags do not change (tests/test_term_prefilter.py,
@@ -33,7 +33,7 @@ from features.zh_convert import install_zh_to_simplified
 
 try:
     import ahocorasick_rs
-except ImportError:  # optional speed-up: the result is the same without it
+except ImportError:  # a declared dependency; without it (e.g. no wheel) the result is the same, only slower
     ahocorasick_rs = None
 try:
     import ahocorasick

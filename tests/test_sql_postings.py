@@ -99,6 +99,10 @@ def test_ai_postings_split_into_skill_cluster_series_that_add_up(con):
     # each AI posting counts once, under its most specific AI cluster: the vision + PyTorch post under
     # computer_vision, the two posts naming only "AI" under ai_general
     build_models(con, ZH_MODELS)
+    clusters = con.sql("SELECT DISTINCT comment_id, ai_clusters, primary_ai_cluster FROM features.int_postings__tagged "
+                       "JOIN features.int_postings__counted AS c USING (comment_id) WHERE c.ai ORDER BY ALL").fetchall()
+    assert clusters == [(10, ["computer_vision", "ml_dl"], "computer_vision"), (13, ["ai_general"], "ai_general"),
+                        (15, ["ai_general"], "ai_general")]
     rows = con.sql("SELECT unique_id, ds, y FROM features.feat_demand_zh__monthly "
                    "WHERE unique_id LIKE 'demand/CN/zh_postings/ai/%' ORDER BY unique_id, ds").fetchall()
     assert rows == [

@@ -8,8 +8,9 @@
 --      posted, i.e. once per month the position is open, copies within a month once (the latest copy, whose
 --      tags count); first_seen counts only the group's first text (new openings); every_post counts every text.
 --      primary_ai_cluster puts each AI posting under one AI skill cluster, so cluster series add up to the AI
---      total (issue 4: skill-cluster level of the hierarchy): the most specific AI cluster its tags name, in the
---      order robot perception/planning, computer vision, NLP/LLM, ML/DL, general AI ('other' if none).
+--      total (issue 4: skill-cluster level of the hierarchy): the most specific AI cluster its positions require
+--      (int_postings__tagged.ai_clusters), in the order robot perception/planning, computer vision, NLP/LLM,
+--      ML/DL, general AI ('other' if none).
 WITH params AS (
     SELECT
         CASE WHEN rule IN ('once_per_month', 'first_seen', 'every_post') THEN rule
@@ -28,7 +29,7 @@ posted AS (
         p.comment_id, tm.ds, tm.w, p.ai, p.mfg, p.ai_mfg, r.repost_group, r.link, a.region_code,
         CASE WHEN NOT p.ai THEN NULL
              ELSE coalesce(list_filter(['robotics_ai', 'computer_vision', 'nlp_llm', 'ml_dl', 'ai_general'],
-                                       lambda c: list_contains(p.clusters, c))[1], 'other') END AS primary_ai_cluster,
+                                       lambda c: list_contains(p.ai_clusters, c))[1], 'other') END AS primary_ai_cluster,
         row_number() OVER (PARTITION BY r.repost_group, tm.ds ORDER BY tm.w DESC, c.created_at DESC, p.comment_id DESC)
             AS copy_in_month
     FROM features.int_postings__tagged AS p

@@ -60,6 +60,8 @@ skills AS (
         list(DISTINCT skill ORDER BY skill) FILTER (WHERE kind = 'ai' AND position_no >= 0) AS ai_skills,
         list(DISTINCT skill ORDER BY skill) FILTER (WHERE kind = 'mfg') AS mfg_skills,
         list(DISTINCT cluster ORDER BY cluster) AS clusters,
+        -- the AI clusters of the positions (not of the employer's sections): what an AI posting asks for
+        list(DISTINCT cluster ORDER BY cluster) FILTER (WHERE kind = 'ai' AND position_no >= 0) AS ai_clusters,
         list(term || ': ' || evidence ORDER BY position_no, position) AS evidence
     FROM req
     GROUP BY comment_id
@@ -79,6 +81,7 @@ SELECT
     coalesce(s.ai_skills, []) AS ai_skills,
     coalesce(s.mfg_skills, []) AS mfg_skills,
     coalesce(s.clusters, []) AS clusters,
+    coalesce(s.ai_clusters, []) AS ai_clusters,
     coalesce(s.evidence, []) AS evidence,
     c.batch_id
 FROM staging.stg_zh_postings__comments AS c
