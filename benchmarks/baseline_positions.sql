@@ -1,5 +1,6 @@
 -- BASELINE for tests/test_tagging_fast_path.py: int_postings__positions.sql as committed in c40a3f2 (before the
--- heading tests ran once per distinct line). Not a pipeline model.
+-- heading tests ran once per distinct line), with the later rules on section kinds and titles taken from the macros
+-- both share (heading_kind, position_title). Not a pipeline model.
 -- grain: one row per posting text (comment_id) and position (position_no; 0 = text before the first position,
 --        -1 = the employer's sections, -2 = the benefits sections)
 -- from: staging.stg_zh_postings__comments, split into lines
@@ -59,26 +60,10 @@ headings AS (
     FROM sections
 ),
 kinds AS (
+    -- the kind of section each heading starts (macro heading_kind: job, employer, benefits, optional, roles)
     SELECT
         *,
-        CASE
-            WHEN is_heading THEN 'job'
-            WHEN regexp_matches(heading_words,
-                '^.{0,8}(公司|团队|部门|企业|业务|产品|我们)(介绍|简介|概况|优势)$|^.{0,6}业务$|^关于(我们|公司|团队)$'
-                || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)')
-                THEN 'employer'
-            WHEN regexp_matches(heading_words,
-                '^.{0,8}(福利|福利待遇|薪酬福利|薪酬与福利|薪资福利|薪资与福利|待遇福利)$|^(benefits|perks|perksandbenefits|benefitsandperks|whatweoffer)$')
-                THEN 'benefits'
-            WHEN regexp_matches(heading_words,
-                '^(加分|优先条件|优先考虑|bonus|preferred|nicetohave|pluses|welcomeskills)') THEN 'optional'
-            -- a list of the other roles on offer ("### 其他方向", "热招岗位") belongs to no one position: it is read
-            -- with the text before the first position (LABELLING rule 3: a listed role counts)
-            WHEN regexp_matches(heading_words,
-                '^(其他|其它|更多|在招|热招|招聘|开放)(方向|岗位|职位)$|^(职位|岗位)列表$|^(otherroles|openroles|openpositions|positions)$')
-                THEN 'roles'
-            WHEN heading_words IS NOT NULL THEN 'job'
-        END AS heading_kind
+        heading_kind(heading_words, is_heading) AS heading_kind
     FROM headings
 ),
 sectioned AS (
@@ -95,10 +80,11 @@ numbered AS (
         CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END AS position_no
     FROM sectioned
 )
-SELECT
-    comment_id,
-    position_no::INT AS position_no,
-    trim(regexp_replace(first(line ORDER BY line_no), '^[#>*\s【]+|[*】\s]+$', '', 'g')) AS title,
-    string_agg(line, chr(10) ORDER BY line_no) AS text
-FROM numbered
-GROUP BY comment_id, position_no
+SELECT comment_id, position_no, position_title(first_line, text) AS title, text
+FROM (SELECT
+          comment_id,
+          position_no::INT AS position_no,
+          first(line ORDER BY line_no) AS first_line,
+          string_agg(line, chr(10) ORDER BY line_no) AS text
+      FROM numbered
+      GROUP BY comment_id, position_no)

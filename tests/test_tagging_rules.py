@@ -98,6 +98,31 @@ def test_a_front_end_position_is_manufacturing_only_through_its_employer():
     assert tags("### Android BSP 驱动工程师\n负责无人机飞控板的驱动开发")[1] is True
 
 
+def test_about_headings_and_named_titles():
+    # zh_postings:3093554168: a bare "关于：" (or "关于翼辉") heading is the employer's section: a maker of autonomous
+    # vehicles makes its front-end developer a manufacturing position (rule 5)
+    about = "### Autowise.ai【社招 web前端】\n\n🧠 关于：\n仙途智能是一家自动驾驶公司，旗下无人驾驶环卫产品遍布数十座城市。\n🛠 岗位职责：\n负责地图 Web 应用的前端开发"
+    assert tags(about)[1] is True
+    assert tags(about.replace("🧠 关于：", "🧠 说明："))[1] is False
+    # ... but "关于岗位" is the position itself
+    assert tags("### 关于岗位\n负责深度学习模型训练")[0] is True
+    # zh_postings:1534045176: the title is the line under a "岗位名称" heading, so an operations role is not an AI one
+    ops = "## 社招内推｜某研究所\n\n### 岗位名称\n基础平台运维开发工程师\n### 岗位职责\n面向GPU集群，开展支撑机器学习的存储系统维护"
+    assert tag_texts([ops])[0]["ai"] is False
+    assert tag_texts([ops.replace("基础平台运维开发工程师", "机器学习平台工程师")])[0]["ai"] is True
+    # a list of titles under the heading names no one title (zh_postings:552072389)
+    listed = "## 岗位名称\n\n- Android系统工程师\n- 机器学习算法工程师\n\n## 岗位要求\n熟悉深度学习"
+    assert tags(listed)[0] is True
+
+
+def test_software_robots_and_bracketed_job_seekers():
+    # zh_postings:3235459844: RPA robots are office software, not robots
+    assert tags("## 资深java开发工程师\n负责RPA机器人、RPA执行器核心功能改进和优化")[1] is False
+    # zh_postings:1614253875: "[个人求职-架构师]" is a job seeker however it is bracketed
+    out = tag_texts(["## [个人求职-架构师]\n> 蹲个架构师职位\n十年软件研发，涉及制造业互联网+转型"])[0]
+    assert (out["is_posting"], out["not_posting_reason"]) == (False, "question or job seeker")
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

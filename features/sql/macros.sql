@@ -108,3 +108,42 @@ CASE
      AND NOT regexp_matches((pre || post), '熟悉|掌握|精通|了解|经验|负责|从事|要求') THEN false
     ELSE true
 END;
+
+-- heading_kind(words, is_job_heading): the kind of section a heading line starts, for int_postings__positions (and
+-- its frozen baseline, benchmarks/baseline_positions.sql). words: the heading's letters and digits, lower-case,
+-- without a leading number ("### 二 公司介绍" -> 公司介绍); NULL for a line that is no heading.
+-- 'job' (a position's title, or any other heading inside a position), 'employer' ("公司介绍", "关于我们",
+-- "关于翼辉", a bare "关于:", "About us"), 'benefits' ("薪酬福利", "Perks"), 'optional' ("加分项",
+-- "Preferred qualifications"), 'roles' (a list of the other roles on offer: "其他方向", "热招岗位"; LABELLING rule
+-- 3). "关于" followed by a name is the employer unless the name is the job or its terms ("关于岗位", "关于薪资").
+CREATE OR REPLACE MACRO heading_kind(words, is_job_heading) AS
+CASE
+    WHEN is_job_heading THEN 'job'
+    WHEN regexp_matches(words,
+        '^.{0,8}(公司|团队|部门|企业|业务|产品|我们)(介绍|简介|概况|优势)$|^.{0,6}业务$|^关于(我们|公司|团队)?$'
+        || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)|^about$')
+      OR (regexp_matches(words, '^关于.{1,10}$')
+          AND NOT regexp_matches(words, '^关于(岗位|职位|工作|本职|这个|此|招聘|薪|福利|待遇|面试|投递|简历|应聘|加入|内推|远程)'))
+        THEN 'employer'
+    WHEN regexp_matches(words,
+        '^.{0,8}(福利|福利待遇|薪酬福利|薪酬与福利|薪资福利|薪资与福利|待遇福利)$|^(benefits|perks|perksandbenefits|benefitsandperks|whatweoffer)$')
+        THEN 'benefits'
+    WHEN regexp_matches(words, '^(加分|优先条件|优先考虑|bonus|preferred|nicetohave|pluses|welcomeskills)') THEN 'optional'
+    WHEN regexp_matches(words,
+        '^(其他|其它|更多|在招|热招|招聘|开放)(方向|岗位|职位)$|^(职位|岗位)列表$|^(otherroles|openroles|openpositions|positions)$')
+        THEN 'roles'
+    WHEN words IS NOT NULL THEN 'job'
+END;
+
+-- position_title(first_line, text): a position's title, for int_postings__positions and its frozen baseline: the
+-- line under a "岗位名称" / "职位名称" / "Job title" heading when the position's text has one ("### 岗位名称" then
+-- "基础平台运维开发工程师"), else its first line; without markup ('#', '>', '*', 【】). A list of titles under the
+-- heading ("## 岗位名称" then "- Android系统工程师", "- DSP Engineer") names no one title: the first line stays.
+CREATE OR REPLACE MACRO position_title(first_line, text) AS
+trim(regexp_replace(
+    coalesce(CASE WHEN contains(text, '名称') OR contains(lower(text), 'title')
+                  THEN nullif(regexp_extract(text,
+                      '(?mi)^[#>*\s【]*(?:(?:招聘)?(?:岗位|职位)名称|(?:job|position)\s+title)\s*[:：]?[\s*】]*\r?\n\s*(?:[-•]\s*)?([^\r\n]{2,60}?)[ \t]*(?:\r?\n[ \t]*(?:[^\s\-•*0-9]|\*\*|\r?\n|\z)|\z)',
+                      1), '') END,
+             first_line),
+    '^[#>*\s【]+|[*】\s]+$', '', 'g'));

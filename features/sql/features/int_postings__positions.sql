@@ -3,7 +3,7 @@
 -- from: staging.stg_zh_postings__comments, split into lines
 -- why: "both" must hold for one position (issue 3), so multi-position posts are split where a heading
 --      line names a job ("### 机器视觉算法工程师", "2. Backend Engineer"); text without such headings is one
---      position (0). A heading that names the employer ("## 公司介绍", "关于我们", "About us") or the benefits
+--      position (0). A heading that names the employer ("## 公司介绍", "关于我们", "关于翼辉", "About us") or the benefits
 --      ("薪酬福利", "Perks") starts a section that describes the employer, not a position's skills (-1), or
 --      lists perks ("DJI无人机" to redeem, -2), until the next heading. Text is width-normalised and
 --      traditional Chinese converted to simplified here (normalize_text) for every later match.
@@ -63,26 +63,10 @@ headings AS (
     FROM sections
 ),
 kinds AS (
+    -- the kind of section each heading starts (macro heading_kind: job, employer, benefits, optional, roles)
     SELECT
         *,
-        CASE
-            WHEN is_heading THEN 'job'
-            WHEN regexp_matches(heading_words,
-                '^.{0,8}(公司|团队|部门|企业|业务|产品|我们)(介绍|简介|概况|优势)$|^.{0,6}业务$|^关于(我们|公司|团队)$'
-                || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)')
-                THEN 'employer'
-            WHEN regexp_matches(heading_words,
-                '^.{0,8}(福利|福利待遇|薪酬福利|薪酬与福利|薪资福利|薪资与福利|待遇福利)$|^(benefits|perks|perksandbenefits|benefitsandperks|whatweoffer)$')
-                THEN 'benefits'
-            WHEN regexp_matches(heading_words,
-                '^(加分|优先条件|优先考虑|bonus|preferred|nicetohave|pluses|welcomeskills)') THEN 'optional'
-            -- a list of the other roles on offer ("### 其他方向", "热招岗位") belongs to no one position: it is read
-            -- with the text before the first position (LABELLING rule 3: a listed role counts)
-            WHEN regexp_matches(heading_words,
-                '^(其他|其它|更多|在招|热招|招聘|开放)(方向|岗位|职位)$|^(职位|岗位)列表$|^(otherroles|openroles|openpositions|positions)$')
-                THEN 'roles'
-            WHEN heading_words IS NOT NULL THEN 'job'
-        END AS heading_kind
+        heading_kind(heading_words, is_heading) AS heading_kind
     FROM headings
 ),
 segments AS (
@@ -125,11 +109,14 @@ numbered AS (
     WHERE seg.last_no >= seg.first_no
 )
 -- a position's segments in line order (a list sorted on first_no, not string_agg(... ORDER BY): that ordered
--- aggregate over segment texts could not spill to disk, and failed under a memory limit the baseline met)
-SELECT
-    comment_id,
-    position_no::INT AS position_no,
-    trim(regexp_replace(arg_min(first_line, first_no), '^[#>*\s【]+|[*】\s]+$', '', 'g')) AS title,
-    array_to_string(list_transform(list_sort(list(struct_pack(first_no, text))), lambda g: g.text), chr(10)) AS text
-FROM numbered
-GROUP BY comment_id, position_no
+-- aggregate over segment texts could not spill to disk, and failed under a memory limit the baseline met);
+-- its title: macro position_title (the line under a "岗位名称" heading, else the first line)
+SELECT comment_id, position_no, position_title(first_line, text) AS title, text
+FROM (SELECT
+          comment_id,
+          position_no::INT AS position_no,
+          arg_min(first_line, first_no) AS first_line,
+          array_to_string(list_transform(list_sort(list(struct_pack(first_no, text))), lambda g: g.text), chr(10))
+              AS text
+      FROM numbered
+      GROUP BY comment_id, position_no)

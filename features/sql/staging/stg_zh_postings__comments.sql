@@ -34,7 +34,8 @@ SELECT
             -- short Chinese chatter ("已投递", "+1") is not; a short English line is read as a title
             AND (regexp_matches(text, '[\x{4e00}-\x{9fff}]') OR length(trim(text)) < 8)
             THEN 'too short to be a posting'
-        WHEN regexp_matches(text, '^[\s#>*]*(请问|个人求职|求职|求内推|想问|有没有)') THEN 'question or job seeker'
+        -- (a leading bracket too: "## [个人求职-架构师]", "【求职】")
+        WHEN regexp_matches(text, '^[\s#>*\[【(（]*(请问|个人求职|求职|求内推|想问|有没有)') THEN 'question or job seeker'
         -- "# 26届找实习", "SEEKING WORK", HN's "Who wants to be hired?" template (Location / Willing to relocate /
         -- Résumé) are job seekers
         WHEN regexp_matches(text, '^[\s#>*]*([0-9]{2,4}\s*届\s*)?(找实习|找工作|求实习)')
