@@ -121,6 +121,15 @@ def test_software_robots_and_bracketed_job_seekers():
     # zh_postings:1614253875: "[个人求职-架构师]" is a job seeker however it is bracketed
     out = tag_texts(["## [个人求职-架构师]\n> 蹲个架构师职位\n十年软件研发，涉及制造业互联网+转型"])[0]
     assert (out["is_posting"], out["not_posting_reason"]) == (False, "question or job seeker")
+    # zh_postings:782587142: "金融领域的梦工厂" is a figure of speech, not a factory
+    assert tags("### 算法\n我们想做金融领域的梦工厂。熟悉深度学习框架 PyTorch") == (True, False, False)
+    # zh_postings:2476651156: a quoted repost with a one-word question under it is a reply, not a posting
+    out = tag_texts(["> ### 容器平台招聘\n> 负责容器平台研发, 熟悉机器学习平台\n实习吗"])[0]
+    assert (out["is_posting"], out["not_posting_reason"]) == (False, "reply quoting another comment")
+    # an "About <company>" heading is the employer's section (zh_postings:1984968247); "About the role" is not
+    about = "### About MiniMax\n自研通用大模型的科技公司。\n### 服务端研发工程师\n熟悉 Go"
+    assert tags(about)[0] is False
+    assert tags(about.replace("About MiniMax", "About the role"))[0] is True
 
 
 def test_english_hardware_products_are_manufacturing():

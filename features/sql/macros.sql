@@ -115,7 +115,8 @@ END;
 -- 'job' (a position's title, or any other heading inside a position), 'employer' ("公司介绍", "关于我们",
 -- "关于翼辉", a bare "关于:", "About us"), 'benefits' ("薪酬福利", "Perks"), 'optional' ("加分项",
 -- "Preferred qualifications"), 'roles' (a list of the other roles on offer: "其他方向", "热招岗位"; LABELLING rule
--- 3). "关于" followed by a name is the employer unless the name is the job or its terms ("关于岗位", "关于薪资").
+-- 3). "关于"/"About" followed by a name is the employer unless the name is the job or its terms ("关于岗位",
+-- "关于薪资", "About the role", "About you").
 CREATE OR REPLACE MACRO heading_kind(words, is_job_heading) AS
 CASE
     WHEN is_job_heading THEN 'job'
@@ -124,6 +125,8 @@ CASE
         || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)|^about$')
       OR (regexp_matches(words, '^关于.{1,10}$')
           AND NOT regexp_matches(words, '^关于(岗位|职位|工作|本职|这个|此|招聘|薪|福利|待遇|面试|投递|简历|应聘|加入|内推|远程)'))
+      OR (regexp_matches(words, '^about.{1,20}$')
+          AND NOT regexp_matches(words, '^about(the|this|our)?(role|job|position|opportunit|work|you|team|candidate|internship)'))
         THEN 'employer'
     WHEN regexp_matches(words,
         '^.{0,8}(福利|福利待遇|薪酬福利|薪酬与福利|薪资福利|薪资与福利|待遇福利)$|^(benefits|perks|perksandbenefits|benefitsandperks|whatweoffer)$')

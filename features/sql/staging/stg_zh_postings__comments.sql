@@ -42,13 +42,13 @@ SELECT
           OR regexp_matches(text, '^[\s#>*]*(seeking work|looking for work|seeking (a )?(job|role|position))', 'i')
           OR (regexp_matches(text, 'willing to relocate\s*:', 'i') AND regexp_matches(text, '(r[ée]sum[ée]|\bcv)\s*[:/]', 'i'))
             THEN 'job seeker'
-        -- a reply that quotes another comment ("> 拼多多内推链接 ..." then "收到，感谢推荐"): what is not quoted is a
+        -- a reply that quotes another comment ("> 拼多多内推链接 ..." then "收到，感谢推荐", "实习吗"): what is not quoted is a
         -- short thank-you or question naming no role (a posting written wholly as a quote, or re-quoting the
         -- poster's own earlier post, has nothing or a role outside the quote)
         WHEN regexp_matches(text, '^\s*>')
          AND length(trim(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'))) BETWEEN 1 AND 120
          AND regexp_matches(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'),
-                            '感谢|谢谢|多谢|收到|已投|投了|请问|求问|同问|thanks|thank you|[?？]', 'i')
+                            '感谢|谢谢|多谢|收到|已投|投了|请问|求问|同问|吗|呢|thanks|thank you|[?？]', 'i')
          AND NOT regexp_matches(regexp_replace(text, '(?m)^\s*>.*$', '', 'g'),
                                 '工程师|招聘|岗位职责|职位描述|engineer|developer|hiring|scientist', 'i')
             THEN 'reply quoting another comment'
