@@ -55,6 +55,7 @@ with_clause AS (
         *,
         -- the sentence around the first occurrence, split at the term (macros.sql: sentence_before/after)
         sentence_before(substr(text_lc, 1, position - 1)) AS pre,
+        line_before(substr(text_lc, 1, position - 1)) AS line_pre,
         sentence_after(substr(text_lc, position)) AS post
     FROM matched
 )
@@ -68,7 +69,7 @@ SELECT
     lang AS term_lang,
     position,
     -- the same required-ness rule as features/sql/features/int_postings__skill_matches.sql
-    skill_required(pre, post, position_no, kind) AS is_required,  -- macros.sql
+    skill_required(pre, post, line_pre, position_no, kind) AS is_required,  -- macros.sql
     -- evidence: the matched span with up to 20 characters either side
     substr(text, greatest(position - 20, 1), length(term) + 40) AS evidence
 FROM with_clause

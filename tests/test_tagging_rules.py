@@ -132,6 +132,18 @@ def test_software_robots_and_bracketed_job_seekers():
     assert tags(about.replace("About MiniMax", "About the role"))[0] is True
 
 
+def test_optional_lists_on_one_line_and_more_false_substrings():
+    # zh_postings:562543805: "加分项（满足其一即可）：" opens a line of optional items split by "；"
+    text = "* 职位描述\n1.精通前端技术\n5.加分项（满足其一即可）：具备客户端能力；熟悉WebGL3D以及各种传感器技术；对机器学习有研究；"
+    assert tags(text) == (False, False, False)
+    assert tags(text.replace("5.加分项（满足其一即可）：", "5.要求："))[1] is True
+    # zh_postings:3615520233: "高质量产出" holds 量产; zh_postings:1592566866: an AI trainer's "AI机器人" is a chat bot;
+    # zh_postings:3167282964: a product manager's "用户路径规划" is not robot path planning
+    assert tags("## 后端研发工程师-大模型应用\n熟悉 LLM 技术工程, 追求高质量产出")[1] is False
+    assert tags("## AI 训练师\n使用chato训练和优化AI机器人")[1] is False
+    assert tags("C端产品经理\n整理用户路径规划, 从而减少操作步骤")[0] is False
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

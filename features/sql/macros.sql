@@ -64,30 +64,36 @@ CREATE OR REPLACE MACRO minhash_k(h, k) AS (h * (1103515245 + 40503 * k) + 97 * 
 -- "Node.js" and "3.5 years" are not split).
 CREATE OR REPLACE MACRO sentence_before(prefix) AS regexp_extract(prefix, '(?:[^。；;！!？?\n|•.]|\.\S)*\.?$');
 CREATE OR REPLACE MACRO sentence_after(suffix) AS regexp_extract(suffix, '^(?:[^。；;！!？?\n|•.]|\.\S)*');
+-- line_before(prefix): the text up to the term back to the line break before it (a leading "加分项:" covers its line)
+CREATE OR REPLACE MACRO line_before(prefix) AS regexp_extract(prefix, '[^\n]*$');
 -- skill_optional(pre, post): whether the sentence pre || post (term at the join) says the term is optional or
--- not needed. A leading marker ("Nice to have:", "加分项:", "Preferred qualifications:") covers what follows it
--- in the sentence; a marker anywhere else ("...者优先", "is a plus", "无需") covers, in English, the whole
+-- not needed. A leading marker ("Nice to have:", "加分项:", "加分项（满足其一即可）:", "Preferred qualifications:")
+-- covers what follows it in the sentence; a marker anywhere else ("...者优先", "is a plus", "无需") covers, in English, the whole
 -- sentence ("PyTorch, TensorFlow or JAX is a plus": commas separate the items a trailing marker covers) and,
 -- in a sentence with Chinese text, the comma-separated part holding the term and what follows it up to the
 -- next part that opens a new requirement (", 有/具备/熟悉/掌握..."): "熟悉深度学习, 有ROS经验者优先" keeps deep
 -- learning required, "985优先, 熟悉深度学习" too, "熟悉LLM以及AWS, Azure, GCP者优先" makes LLM optional
 -- (normalize_text turned '，' into ',').
 CREATE OR REPLACE MACRO skill_optional(pre, post) AS
-regexp_matches(pre, '(nice[ -]to[ -]haves?|加分项?|优先(条件|考虑)?|preferred( qualifications| skills)?|bonus( points)?|plus|optional)\s*:')
+regexp_matches(pre, '(nice[ -]to[ -]haves?|加分项?|优先(条件|考虑)?|preferred( qualifications| skills)?|bonus( points)?|plus|optional)\s*(\([^)]{0,30}\))?\s*:')
 OR regexp_matches(CASE WHEN regexp_matches(pre || post, '\p{Han}')
                        THEN regexp_extract(pre, '[^,]*$')
                             || regexp_extract(post, '^(.*?)(?:,\s*(?:有|具备|具有|拥有|熟悉|掌握|了解|精通|能够|会)|$)', 1)
                        ELSE pre || post END,
                   '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]');
 
--- skill_required(pre, post, position_no, kind): whether a matched term (its sentence split at the term: pre, post)
--- is a requirement of its position, the rule int_postings__skill_matches (and its frozen join-strategy baseline,
--- benchmarks/baseline_skill_matches.sql) apply: not when the sentence marks it optional, not in a benefits section
+-- skill_required(pre, post, line_pre, position_no, kind): whether a matched term (its sentence split at the term:
+-- pre, post; line_pre: its line up to the term) is a requirement of its position, the rule
+-- int_postings__skill_matches (and its frozen join-strategy baseline, benchmarks/baseline_skill_matches.sql) apply:
+-- not when the sentence marks it optional, nor when its line opens with an optional marker ("5.加分项（满足其一即
+-- 可）：A；B；熟悉传感器技术；..." lists its optional items as sentences of one line), not in a benefits section
 -- (-2), a manufacturing word in an employer section (-1) only where the sentence says what the employer makes or is,
 -- and not in a list of the markets a vendor serves.
-CREATE OR REPLACE MACRO skill_required(pre, post, position_no, kind) AS
+CREATE OR REPLACE MACRO skill_required(pre, post, line_pre, position_no, kind) AS
 CASE
     WHEN skill_optional(pre, post) THEN false
+    WHEN regexp_matches(line_pre, '^[\s*#>•\-0-9.、)(]*(nice[ -]to[ -]haves?|加分项?|优先条件|preferred( qualifications| skills)?|bonus( points)?|pluses|optional)\s*(\([^)]{0,30}\))?\s*:')
+        THEN false
     -- a benefits section (position -2 of int_postings__positions: "DJI无人机" to redeem as a perk) needs no skill
     WHEN position_no = -2 THEN false
     -- a manufacturing word in an employer section (-1) tags only where the sentence says the employer makes,
