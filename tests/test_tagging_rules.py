@@ -144,6 +144,13 @@ def test_optional_lists_on_one_line_and_more_false_substrings():
     assert tags("C端产品经理\n整理用户路径规划, 从而减少操作步骤")[0] is False
 
 
+def test_english_negations_and_hn_thread_texts():
+    assert tags("Benchling | Software Engineer | SF | Build the R&D cloud for biotech. No ML experience required.")[0] is False
+    assert tags("Benchling | ML Engineer | SF | Machine learning experience required.")[0] is True
+    out = tag_texts(["Ask HN: Who is hiring? (March 2024)\nPlease state the location and include REMOTE."])[0]
+    assert (out["is_posting"], out["not_posting_reason"]) == (False, "question or job seeker")
+
+
 def test_english_hardware_products_are_manufacturing():
     # a company that makes drones or humanoid robots is a manufacturer (LABELLING rule 4)
     assert tags("Skydio | Autonomy Engineer | We make autonomous drones. Work on visual SLAM and motion planning.") \

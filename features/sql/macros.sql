@@ -73,14 +73,15 @@ CREATE OR REPLACE MACRO line_before(prefix) AS regexp_extract(prefix, '[^\n]*$')
 -- in a sentence with Chinese text, the comma-separated part holding the term and what follows it up to the
 -- next part that opens a new requirement (", 有/具备/熟悉/掌握..."): "熟悉深度学习, 有ROS经验者优先" keeps deep
 -- learning required, "985优先, 熟悉深度学习" too, "熟悉LLM以及AWS, Azure, GCP者优先" makes LLM optional
--- (normalize_text turned '，' into ',').
+-- (normalize_text turned '，' into ','). "No ML experience required" is a negation the same way.
 CREATE OR REPLACE MACRO skill_optional(pre, post) AS
 regexp_matches(pre, '(nice[ -]to[ -]haves?|加分项?|优先(条件|考虑)?|preferred( qualifications| skills)?|bonus( points)?|plus|optional)\s*(\([^)]{0,30}\))?\s*:')
 OR regexp_matches(CASE WHEN regexp_matches(pre || post, '\p{Han}')
                        THEN regexp_extract(pre, '[^,]*$')
                             || regexp_extract(post, '^(.*?)(?:,\s*(?:有|具备|具有|拥有|熟悉|掌握|了解|精通|能够|会)|$)', 1)
                        ELSE pre || post END,
-                  '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|not required|\[optional\]');
+                  '优先|加分|者佳|更佳|为佳|不需要|无需|不要求|不必|nice to have|nice-to-have|is a plus|a plus|preferred|bonus|'
+                  || 'not (required|needed|necessary)|\bno\b[^.]{0,40}\b(required|needed|necessary)\b|\[optional\]');
 
 -- skill_required(pre, post, line_pre, position_no, kind): whether a matched term (its sentence split at the term:
 -- pre, post; line_pre: its line up to the term) is a requirement of its position, the rule

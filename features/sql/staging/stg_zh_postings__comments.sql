@@ -35,7 +35,9 @@ SELECT
             AND (regexp_matches(text, '[\x{4e00}-\x{9fff}]') OR length(trim(text)) < 8)
             THEN 'too short to be a posting'
         -- (a leading bracket too: "## [个人求职-架构师]", "【求职】")
-        WHEN regexp_matches(text, '^[\s#>*\[【(（]*(请问|个人求职|求职|求内推|想问|有没有)') THEN 'question or job seeker'
+        -- and an HN thread's own text ("Ask HN: Who is hiring?") asks for postings: it is none
+        WHEN regexp_matches(text, '^[\s#>*\[【(（]*(请问|个人求职|求职|求内推|想问|有没有)')
+          OR regexp_matches(text, '^[\s#>*]*ask hn\s*:', 'i') THEN 'question or job seeker'
         -- "# 26届找实习", "SEEKING WORK", HN's "Who wants to be hired?" template (Location / Willing to relocate /
         -- Résumé) are job seekers
         WHEN regexp_matches(text, '^[\s#>*]*([0-9]{2,4}\s*届\s*)?(找实习|找工作|求实习)')
