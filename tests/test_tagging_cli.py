@@ -48,6 +48,28 @@ def test_tag_command_one_text_to_stdout_and_a_file_from_stdin(tmp_path):
     assert both.exit_code != 0 and "one of them" in both.output
 
 
+def test_tag_command_reports_bad_lines_in_place_and_tags_the_rest(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from flows.cmd_tag import tag
+
+    app = typer.Typer()
+    app.command()(tag)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "text": "Welder"}\n\n{"id": 2, "text": null}\nnot json\n{"id": 3, "text": "机器学习工程师"}\n',
+                   encoding="utf-8")
+    res = CliRunner().invoke(app, ["--input", str(src), "--output", str(tmp_path / "o.jsonl")])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [1, 2, None, 3]
+    assert [r.get("line") for r in rows[1:3]] == [3, 4] and "string 'text'" in rows[1]["error"]
+    assert (rows[0]["mfg"], rows[3]["ai"]) == (True, True)
+    assert "2 bad lines" in res.output
+    strict = CliRunner().invoke(app, ["--input", str(src), "--strict"])
+    assert strict.exit_code != 0 and ":3:" in strict.output
+
+
 def test_evaluate_tagger_scores_a_users_own_labelled_file(tmp_path):
     from features.tag_eval import evaluate, load_labelled
 
