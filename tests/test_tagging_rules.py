@@ -130,6 +130,7 @@ def test_software_robots_and_bracketed_job_seekers():
     about = "### About MiniMax\n自研通用大模型的科技公司。\n### 服务端研发工程师\n熟悉 Go"
     assert tags(about)[0] is False
     assert tags(about.replace("About MiniMax", "About the role"))[0] is True
+    assert tags(about.replace("About MiniMax", "What we're about"))[0] is False
 
 
 def test_optional_lists_on_one_line_and_more_false_substrings():

@@ -129,7 +129,8 @@ CASE
     WHEN is_job_heading THEN 'job'
     WHEN regexp_matches(words,
         '^.{0,8}(公司|团队|部门|企业|业务|产品|我们)(介绍|简介|概况|优势)$|^.{0,6}业务$|^关于(我们|公司|团队)?$'
-        || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)|^about$')
+        || '|^我们是谁$|^我们的(产品|业务|团队)$|^为什么(选择|加入)|^(about(us|thecompany|theteam)|whoweare|ourcompany|whyjoin)|^about$'
+        || '|^what(we|were|weare)(about|do|build)|^our(mission|story)$')
       OR (regexp_matches(words, '^关于.{1,10}$')
           AND NOT regexp_matches(words, '^关于(岗位|职位|工作|本职|这个|此|招聘|薪|福利|待遇|面试|投递|简历|应聘|加入|内推|远程)'))
       OR (regexp_matches(words, '^about.{1,20}$')
