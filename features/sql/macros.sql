@@ -150,9 +150,10 @@ END;
 -- line under a "岗位名称" / "职位名称" / "Job title" heading when the position's text has one ("### 岗位名称" then
 -- "基础平台运维开发工程师"), else its first line; without markup ('#', '>', '*', 【】). A list of titles under the
 -- heading ("## 岗位名称" then "- Android系统工程师", "- DSP Engineer") names no one title: the first line stays.
+-- (The heading is looked for only in texts holding 名称, "itle" or "ITLE": a literal test, not lower() of every text.)
 CREATE OR REPLACE MACRO position_title(first_line, text) AS
 trim(regexp_replace(
-    coalesce(CASE WHEN contains(text, '名称') OR contains(lower(text), 'title')
+    coalesce(CASE WHEN contains(text, '名称') OR contains(text, 'itle') OR contains(text, 'ITLE')
                   THEN nullif(regexp_extract(text,
                       '(?mi)^[#>*\s【]*(?:(?:招聘)?(?:岗位|职位)名称|(?:job|position)\s+title)\s*[:：]?[\s*】]*\r?\n\s*(?:[-•]\s*)?([^\r\n]{2,60}?)[ \t]*(?:\r?\n[ \t]*(?:[^\s\-•*0-9]|\*\*|\r?\n|\z)|\z)',
                       1), '') END,

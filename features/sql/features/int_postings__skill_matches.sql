@@ -13,7 +13,8 @@
 WITH stop AS (
     SELECT '(' || string_agg(regexp_escape(lower(phrase)), '|') || ')' AS pattern,
            list(lower(phrase)) AS phrases,
-           list(regexp_escape(lower(phrase))) AS escaped
+           list(regexp_escape(lower(phrase))) AS escaped,
+           (SELECT list(DISTINCT term_lc) FROM features.int_skill_terms__patterns) AS terms
     FROM ref.skill_stopphrases
 ),
 texts AS (
@@ -21,6 +22,8 @@ texts AS (
         p.comment_id,
         p.position_no,
         p.text,
+        p.has_stop,
+        p.found_terms,
         -- remove phrases that look like skills but are not (自动化测试, 聊天机器人, ...). The pattern is a column,
         -- so RE2 compiles it for every row it runs on: it runs only on texts that contain a phrase at all
         -- (a literal test, ~5% of texts; the result is the same, the regex is 20x rarer), and holds only the
@@ -35,13 +38,20 @@ texts AS (
     FROM (SELECT *, CASE WHEN has_stop THEN '(' || array_to_string(
                         list_filter(s.escaped, lambda e, i: list_contains(found, s.phrases[i])), '|') || ')' END AS present
           FROM (SELECT *, len(found) > 0 AS has_stop
-                -- the phrases a text contains, in one Aho-Corasick pass (exactly those for which contains() holds:
-                -- features/term_prefilter.py), instead of a contains() per phrase and text (~50 of 166 CPU s at 1M)
                 FROM (SELECT comment_id, position_no, text, lc,
-                             substrings_in(lc, (SELECT string_agg(DISTINCT lower(phrase), chr(31))
-                                                FROM ref.skill_stopphrases)) AS found
-                      FROM (SELECT comment_id, position_no, text, lower(text) AS lc
-                            FROM features.int_postings__positions)),
+                             list_filter(found_all, lambda x: list_contains(s.phrases, x)) AS found,
+                             list_filter(found_all, lambda x: list_contains(s.terms, x)) AS found_terms
+                      -- the stop phrases and the skill terms a text contains, in one Aho-Corasick pass (exactly those
+                      -- for which contains() holds: features/term_prefilter.py), instead of a contains() per phrase
+                      -- and text (~50 of 166 CPU s at 1M) and a second pass for the terms (~20% of this model)
+                      FROM (SELECT comment_id, position_no, text, lc,
+                                   substrings_in(lc, (SELECT string_agg(DISTINCT x, chr(31))
+                                                      FROM (SELECT lower(phrase) AS x FROM ref.skill_stopphrases
+                                                            UNION ALL
+                                                            SELECT term_lc FROM features.int_skill_terms__patterns)))
+                                       AS found_all
+                            FROM (SELECT comment_id, position_no, text, lower(text) AS lc
+                                  FROM features.int_postings__positions)), stop AS s),
                      stop AS s), stop AS s) AS p, stop
 ),
 terms AS (
@@ -49,10 +59,13 @@ terms AS (
     SELECT * FROM features.int_skill_terms__patterns
 ),
 candidates AS (
-    -- the distinct terms contained in each text, in one Aho-Corasick pass (exactly the pairs for which
-    -- contains(text_lc, term_lc) holds): the join below is then an equi-join on the few terms present instead
-    -- of a contains() test on every (text, term) pair, the cost of tagging at scale (issue 3)
-    SELECT t.*, unnest(substrings_in(t.text_lc, (SELECT string_agg(DISTINCT term_lc, chr(31)) FROM terms))) AS cand
+    -- the distinct terms each text contains (found in the same pass as the stop phrases: exactly the pairs for
+    -- which contains(lc, term_lc) holds); where stop phrases were removed, only those still in the text after the
+    -- removal (contains(text_lc, term): the same pairs as a second pass over text_lc, removing a phrase
+    -- cannot create a term: it leaves a space). The join below is then an equi-join on the few terms present
+    -- instead of a contains() test on every (text, term) pair, the cost of tagging at scale (issue 3)
+    SELECT t.*, unnest(CASE WHEN t.has_stop THEN list_filter(t.found_terms, lambda c: contains(t.text_lc, c))
+                            ELSE t.found_terms END) AS cand
     FROM texts AS t
 ),
 matched AS (
