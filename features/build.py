@@ -97,6 +97,7 @@ MARTS = [
     Model("marts", "skill_gap", ("assumption_set", "program_code", "region", "year", "skill_cluster")),
     Model("marts", "program_outlook", ("assumption_set", "program_code", "region")),
     Model("marts", "data_freshness", ("source",)),
+    Model("marts", "tagger_quality", ("split", "lang", "tag")),
 ]
 CHECKS_DIR = SQL_DIR / "checks"
 
@@ -159,6 +160,24 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         if n:
             failures[path.stem] = n
     return failures
+
+
+LABEL_COLUMNS = {"id": "VARCHAR", "source": "VARCHAR", "lang": "VARCHAR", "is_posting": "BOOLEAN", "ai": "BOOLEAN",
+                 "mfg": "BOOLEAN", "both": "BOOLEAN", "split": "VARCHAR", "batch": "VARCHAR"}
+
+
+def load_labels(con: duckdb.DuckDBPyConnection, labels: Path) -> dict[str, int]:
+    """Load the tagger's labelled set (data/eval/postings_labels.jsonl, rules in LABELLING.md) into
+    ref.postings_labels, "both" named ai_mfg as in the tagged tables; an empty table when the file is absent (the
+    mart marts.tagger_quality is then empty). Return {'ref.postings_labels': rows}."""
+    if labels.exists():
+        cols = ", ".join(f"'{k}': '{v}'" for k, v in LABEL_COLUMNS.items())
+        sql = (f"SELECT * EXCLUDE (\"both\"), \"both\" AS ai_mfg FROM read_json('{labels.as_posix()}', "
+               f"format='newline_delimited', columns={{{cols}}})")
+    else:
+        sql = ("SELECT " + ", ".join(f"NULL::{v} AS {'ai_mfg' if k == 'both' else k}" for k, v in LABEL_COLUMNS.items())
+               + " WHERE false")
+    return {"ref.postings_labels": build_table(con, "ref", "postings_labels", sql)}
 
 
 def load_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> dict[str, int]:

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from core.db import connect, publish, set_variables, table_counts
-from features.build import FEATURES, MARTS, STAGING, build_models, load_seeds, run_checks
+from features.build import FEATURES, MARTS, STAGING, build_models, load_labels, load_seeds, run_checks
+from features.tag_eval import LABELS
 from features.redact import drop_raw_text
 from ingest.base import Source
 from ingest.landing import land, load
@@ -65,11 +66,11 @@ def drop_raw_texts(db_path: Path, raw_dir: Path) -> dict[str, int]:
         con.close()
 
 
-def load_reference(db_path: Path, seeds_dir: Path) -> dict[str, int]:
-    """Load seeds/*.csv into schema ref; return rows per table."""
+def load_reference(db_path: Path, seeds_dir: Path, labels: Path = LABELS) -> dict[str, int]:
+    """Load seeds/*.csv and the tagger's labelled set (ref.postings_labels) into schema ref; return rows per table."""
     con = connect(db_path)
     try:
-        return load_seeds(con, seeds_dir)
+        return {**load_seeds(con, seeds_dir), **load_labels(con, labels)}
     finally:
         con.close()
 

@@ -121,7 +121,7 @@ def test_list_tables_counts_rows(published: Path) -> None:
     assert counts == {
         "features.feat_panel": 40, "features.series": 3, "marts.data_freshness": 2,
         "marts.demand_forecast": 19, "marts.model_quality": 4, "marts.skill_gap": 3, "marts.program_outlook": 1,
-        "marts.skill_trends": 2, "marts.reconciliation_quality": 4,
+        "marts.skill_trends": 2, "marts.reconciliation_quality": 4, "marts.tagger_quality": 4,
         "meta.runs": 2,
     }
     described = tables.set_index("table")["description"]

@@ -56,7 +56,7 @@ def test_report_has_every_section(page: str) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="generator" content="talentcast">' in page
     for heading in ("AI x manufacturing demand", "Model quality", "Coherent totals", "Skill gap", "Program outlook",
-                    "Rising and falling skills", "Data freshness"):
+                    "How postings are tagged", "Rising and falling skills", "Data freshness"):
         assert f"<h2>{heading}</h2>" in page
     assert "<dd>run-1</dd>" in page and "<dd>snap-2025-01-15</dd>" in page and "<dd>2025-01-15 06:00</dd>" in page
     assert "<noscript>" in page
@@ -109,6 +109,15 @@ def test_report_tables_show_latest_run_values_with_units(page: str) -> None:
     assert recon.index("<td>base</td>") < recon.index("mint_shrink (published)")  # before, then after
     fresh = page.split('id="data-freshness"')[1].split("</section>")[0]
     assert "<td>2025-01-15 05:00</td>" in fresh and '<td class="num">1,200</td>' in fresh and "CC BY 4.0" in fresh
+
+
+def test_report_publishes_the_tagger_accuracy_and_the_definition(page: str) -> None:
+    tagger = page.split('<section id="tagger">')[1].split("</section>")[0]
+    assert "one and the same position" in tagger
+    # the held-out split first, the development split left out, an undefined score shown as missing
+    assert tagger.index("<td>holdout</td>") < tagger.index("<td>all</td>") and "<td>dev</td>" not in tagger
+    assert "AI x manufacturing (both)" in tagger and '<td class="num">0.8</td>' in tagger
+    assert '<td class="num">0.911</td>' in tagger or '<td class="num">0.91</td>' in tagger
 
 
 def test_named_series_are_added_and_unknown_refused(published: Path, tmp_path: Path) -> None:
