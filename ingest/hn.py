@@ -139,7 +139,8 @@ class HnWhoIsHiring:
         postings: list[dict] = []
         for path in files:
             if path.name.endswith((".jsonl", ".jsonl.gz")):
-                # posting-level live payload: one comment a line -> raw.hn__postings (tagged by the postings SQL)
+                # posting-level live payload: one comment a line -> raw.hn__postings, kept for the record; no model
+                # reads it yet (the HN series come from the monthly term counts, which live mode does not fetch)
                 try:
                     file_postings, rejects = parse_postings_jsonl(path, self.name)
                 except SourceFormatError as exc:
