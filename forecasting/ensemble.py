@@ -4,7 +4,8 @@ Built from the members' own rows, so it costs no extra fit. The weights of a bac
 the errors of earlier windows on periods up to its cutoff (equal weights where there are none), so
 the ensemble's backtest score is as honest as any model's; the published forecast uses every window.
 WEIGHT_POWER is 0 (an equal-weight mean, the "forecast combination puzzle"): with the nested selection of
-benchmarks/forecast_indeed.py (h=6, 4 windows, step 3), ETS + GBM + naive scored selected MASE / AutoETS
+benchmarks/forecast_indeed.py (h=6, 4 windows, step 3), ETS + GBM + naive (both on full history, before
+registry.RECENT_ETS_POINTS / RECENT_GBM_ORIGINS) scored selected MASE / AutoETS
 0.905 with equal weights vs 0.928 with inverse-MAE weights on the Indeed sector indices, and 0.960 vs
 0.964 on 95 Indeed indices never tuned on (US states, GB regions, CA provinces, country aggregates).
 Bounds are the weighted means of the members' bounds; intervals.calibrate then replaces them with

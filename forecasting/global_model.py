@@ -105,11 +105,16 @@ def build_features(panel: pd.DataFrame, freq: str, n_lags: int, max_step: int,
 
 
 class GlobalGBM(BaseEstimator):
-    """HistGradientBoostingRegressor on scaled lag/rolling/calendar features, one fit per panel."""
+    """HistGradientBoostingRegressor on scaled lag/rolling/calendar features, one fit per panel.
+
+    max_origins (None: all) trains on each series' latest origins only: the last max_origins + max_horizon
+    (build_features), i.e. max_origins origins whose every step is known plus the newer ones' known steps.
+    Their lags, rolling means and scale still read the points before them.
+    """
 
     def __init__(self, max_horizon: int = 12, n_lags: int = 12, max_iter: int = 200, learning_rate: float = 0.05,
                  max_leaf_nodes: int = 15, min_samples_leaf: int = 20, loss: str = "absolute_error",
-                 max_train_rows: int = 1_000_000, random_state: int = 0):
+                 max_train_rows: int = 1_000_000, random_state: int = 0, max_origins: int | None = None):
         self.max_horizon = max_horizon
         self.n_lags = n_lags
         self.max_iter = max_iter
@@ -119,10 +124,12 @@ class GlobalGBM(BaseEstimator):
         self.loss = loss
         self.max_train_rows = max_train_rows
         self.random_state = random_state
+        self.max_origins = max_origins
 
     def fit(self, panel: pd.DataFrame, freq: str) -> GlobalGBM:
         """Fit on every (series, origin, step) of a validated panel whose target is known."""
-        feats = build_features(panel, freq, self.n_lags, self.max_horizon)
+        feats = build_features(panel, freq, self.n_lags, self.max_horizon,
+                               **({} if self.max_origins is None else {"max_origins": int(self.max_origins)}))
         names = feature_names(self.n_lags)
         # origins with fewer than 3 points say little about what follows
         train = feats[feats["target"].notna() & (feats["pos"] >= 3)]

@@ -88,3 +88,21 @@ def test_fit_dates_reuse_a_fit_for_cutoffs_at_most_max_stale_periods_later():
     c = [pd.Timestamp(d) for d in ("2023-01-01", "2023-03-01", "2023-04-01", "2023-05-01", "2023-09-01")]
     got = fit_dates(c, "MS", 2)
     assert [got[x].strftime("%Y-%m") for x in c] == ["2023-01", "2023-01", "2023-04", "2023-04", "2023-09"]
+
+
+def test_max_origins_trains_on_each_series_latest_origins_only():
+    rng = np.random.default_rng(1)
+    season = np.tile([0, 2, 4, 6, 4, 2, 0, -2, -4, -6, -4, -2], 6) / 10
+    panel = validate_panel(pd.concat([_series(f"s{i}", level * (1 + season + rng.normal(0, 0.02, 72)))
+                                      for i, level in enumerate([10, 100, 1000, 5])], ignore_index=True))
+    # change the first 24 months: outside the last 12 origins (+ 6 steps) and their 12 lags / 12-point scale
+    changed = panel.copy()
+    early = changed.groupby("unique_id").cumcount() < 24
+    changed.loc[early, "y"] = changed.loc[early, "y"] * 3.0
+    recent = GlobalGBM(max_horizon=6, max_origins=12)
+    same = recent.fit(panel, "MS").predict(6)
+    pd.testing.assert_frame_equal(same, clone(recent).fit(changed, "MS").predict(6))
+    # with every origin the early months are training rows, and the forecast moves
+    full = GlobalGBM(max_horizon=6)
+    assert not np.allclose(full.fit(panel, "MS").predict(6)["y_hat"],
+                           clone(full).fit(changed, "MS").predict(6)["y_hat"])

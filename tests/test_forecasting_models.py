@@ -149,3 +149,25 @@ def test_build_models_names_unknown_models():
     with pytest.raises(ValueError, match="prophet"):
         build_models(["naive", "prophet"], "MS")
     assert build_models(["seasonal_naive"], "YS")["seasonal_naive"].season_length == 1
+
+
+def test_ets_max_points_fits_the_last_points_only():
+    recent = ETS(max_points=36).fit(TREND)
+    alone = ETS().fit(TREND[-36:])
+    assert recent.n_obs_ == 36 and recent.spec_ == alone.spec_ == "AAdN"
+    np.testing.assert_allclose(recent.predict(6).to_numpy(), alone.predict(6).to_numpy())
+    # more points than the series has: the whole series
+    np.testing.assert_allclose(ETS(max_points=500).fit(TREND).predict(3).to_numpy(),
+                               ETS().fit(TREND).predict(3).to_numpy())
+    with pytest.raises(ValueError, match="max_points"):
+        ETS(max_points=0).fit(TREND)
+
+
+def test_monthly_defaults_learn_from_the_recent_past_only():
+    from forecasting.registry import RECENT_ETS_POINTS, RECENT_GBM_ORIGINS, build_global_models
+
+    assert build_models(["ets"], "MS")["ets"].max_points == RECENT_ETS_POINTS == 36
+    assert build_global_models(["gbm"], "MS", 6)["gbm"].max_origins == RECENT_GBM_ORIGINS == 12
+    for freq in ("W-MON", "YS"):  # not measured there: whole history
+        assert build_models(["ets"], freq)["ets"].max_points is None
+    assert build_global_models(["gbm"], "W-MON", 6)["gbm"].max_origins is None
