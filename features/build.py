@@ -14,6 +14,7 @@ import duckdb
 
 from core.db import build_table
 from features.redact import install_macros
+from features.repost_signature import install_repost_functions
 from features.term_prefilter import install_term_prefilter
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -132,6 +133,7 @@ def build_models(con: duckdb.DuckDBPyConnection, models: list[Model],
     """Build `models` in order and check each grain; return {'schema.table': rows} (skipped ones omitted)."""
     install_macros(con)
     install_term_prefilter(con)
+    install_repost_functions(con)
     present = existing_tables(con)
     counts: dict[str, int] = {}
     for model in models:

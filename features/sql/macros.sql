@@ -54,7 +54,9 @@ CASE WHEN regexp_matches(t, '[\x{FF02}-\x{FF07}\x{FF0A}\x{FF0B}\x{FF0D}-\x{FF19}
 
 -- minhash_k: the k-th hash of a universal family (a * h + b) mod p, p = 2^31 - 1, for minhash signatures of
 -- near-duplicate postings (int_postings__reposts). h is a BIGINT < p and a < 2^31, so a * h fits a BIGINT
--- (UBIGINT or HUGEINT arithmetic here was 50x slower).
+-- (UBIGINT or HUGEINT arithmetic here was 50x slower). int_postings__reposts computes it in numpy (repost_minhash,
+-- features/repost_signature.py, which must change with it: tests/test_repost_signature.py compares the two);
+-- the macro stays for benchmarks/baseline_reposts.sql and that test.
 CREATE OR REPLACE MACRO minhash_k(h, k) AS (h * (1103515245 + 40503 * k) + 97 * k + 1) % 2147483647;
 
 -- The clause a matched skill term sits in, for int_postings__skill_matches' optional-skill rule (issue 3).

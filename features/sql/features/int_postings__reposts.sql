@@ -9,6 +9,10 @@
 --      bucket it shares (overall, or of the same poster) when similar enough; repost_group = that text's id, or its
 --      own id when it is the first.
 --      Only postings (is_posting) are linked.
+--      The normalisation and the 32 minhashes are the numpy functions repost_norm and repost_minhash
+--      (features/repost_signature.py, registered by build_models): the same values as the SQL they replace
+--      (benchmarks/baseline_reposts.sql, tests/test_clean_fast_path.py and tests/test_repost_signature.py), at a
+--      fraction of its cost (issue 3).
 WITH params AS (
     SELECT
         coalesce(getvariable('repost_min_jaccard'),
@@ -20,9 +24,9 @@ WITH params AS (
 docs_norm AS (
     SELECT
         comment_id, author_key, created_at,
-        left(regexp_replace(lower(normalize_text(replace(replace(replace(text, '[email]', ''), '[phone]', ''),
-                                                     '[wechat]', ''))),
-                            '[\s\p{P}\p{S}]+', '', 'g'), 1500) AS norm
+        -- repost_norm(t) = left(regexp_replace(lower(normalize_text(t)), '[\s\p{P}\p{S}]+', '', 'g'), 1500),
+        -- one code point table lookup (the regex over lower(normalize_text()) was a third of this model's cost)
+        repost_norm(replace(replace(replace(text, '[email]', ''), '[phone]', ''), '[wechat]', '')) AS norm
     FROM staging.stg_zh_postings__comments
     WHERE is_posting
 ),
@@ -34,41 +38,21 @@ norms AS (
     -- (same norm_hash) cost nothing here (sig_key: norm_hash, with the NULL text as one key of its own)
     SELECT sig_key, any_value(norm) AS norm FROM docs GROUP BY sig_key
 ),
-shingles AS (
-    -- split into characters once (substr on UTF-8 is O(position): quadratic per text), then 3-shingles.
-    -- Texts over 300 characters keep the shingles whose hash is 0 mod 3: the same shingle is kept or dropped
-    -- in every text, so the Jaccard estimate stays unbiased, at a third of the cost (the cost of this model)
-    SELECT sig_key, h
-    -- (no list_distinct: a shingle seen twice cannot change a minimum, and distinct cost as much as hashing)
-    FROM (SELECT sig_key, n, unnest(list_transform(range(1, greatest(n - 1, 2)),
-              lambda i: (hash(c[i] || coalesce(c[i + 1], '') || coalesce(c[i + 2], '')) % 2147483647)::BIGINT))
-              AS h
-          FROM (SELECT sig_key, string_split(norm, '') AS c, length(norm) AS n FROM norms))
-    WHERE n <= 300 OR h % 3 = 0
-),
 signature AS MATERIALIZED (
-    -- 32 minhashes as one wide aggregate (a cross join with range(32) is ~15x slower)
-    SELECT
-        sig_key,
-        [
-            min(minhash_k(h, 0)), min(minhash_k(h, 1)), min(minhash_k(h, 2)), min(minhash_k(h, 3)),
-            min(minhash_k(h, 4)), min(minhash_k(h, 5)), min(minhash_k(h, 6)), min(minhash_k(h, 7)),
-            min(minhash_k(h, 8)), min(minhash_k(h, 9)), min(minhash_k(h, 10)), min(minhash_k(h, 11)),
-            min(minhash_k(h, 12)), min(minhash_k(h, 13)), min(minhash_k(h, 14)), min(minhash_k(h, 15)),
-            min(minhash_k(h, 16)), min(minhash_k(h, 17)), min(minhash_k(h, 18)), min(minhash_k(h, 19)),
-            min(minhash_k(h, 20)), min(minhash_k(h, 21)), min(minhash_k(h, 22)), min(minhash_k(h, 23)),
-            min(minhash_k(h, 24)), min(minhash_k(h, 25)), min(minhash_k(h, 26)), min(minhash_k(h, 27)),
-            min(minhash_k(h, 28)), min(minhash_k(h, 29)), min(minhash_k(h, 30)), min(minhash_k(h, 31))
-        ] AS sig
-    FROM shingles
-    GROUP BY sig_key
+    -- 32 minhashes over the distinct character 3-shingles of the text (a third of them, those whose hash is 0 mod 3,
+    -- in texts over 300 characters: the same shingle is kept or dropped in every text, so the Jaccard estimate
+    -- stays unbiased): min over the shingles of minhash_k(hash(shingle) % (2^31 - 1), k), k = 0..31 (macros.sql),
+    -- computed per vector of texts in numpy without a row or a string per shingle; NULL when a text keeps no
+    -- shingle (the SQL had no row then): bands skips those (a filter here would run the function twice)
+    SELECT sig_key, repost_minhash(norm) AS sig FROM norms
 ),
 bands AS (
     SELECT d.comment_id, d.author_key, d.created_at, d.norm_hash, b.band, b.band_hash
     FROM (SELECT sig_key, unnest(range(8)) AS band,
                  unnest([hash(sig[1:4]), hash(sig[5:8]), hash(sig[9:12]), hash(sig[13:16]),
                          hash(sig[17:20]), hash(sig[21:24]), hash(sig[25:28]), hash(sig[29:32])]) AS band_hash
-          FROM signature) AS b
+          FROM signature
+          WHERE sig IS NOT NULL) AS b
     JOIN docs AS d USING (sig_key)
 ),
 candidates AS (
