@@ -76,7 +76,7 @@ segments AS (
     -- job headings up to it. Windows over the few segments, not every line (issue 3: a window over the
     -- per-line explosion was most of the rest of this model's cost).
     SELECT
-        comment_id, line_no AS first_no, lead(line_no) OVER w - 1 AS next_last_no, is_start,
+        comment_id, line_no AS first_no, lead(line_no) OVER w - 1 AS next_last_no,
         coalesce(heading_kind, 'job') AS section,
         sum(is_heading::INT) OVER w AS job_no
     FROM (SELECT l.comment_id, l.line_no, k.is_heading, k.heading_kind, false AS is_start
@@ -87,26 +87,10 @@ segments AS (
     -- the start row sorts before a heading on line 1, whose start segment is then empty (dropped below)
     WINDOW w AS (PARTITION BY comment_id ORDER BY line_no, is_start DESC)
 ),
-runs AS (
-    -- consecutive segments of one position are one run of lines ("### 岗位职责", "### 任职要求" inside a job), cut
-    -- out of the text once instead of once per segment; an optional section (its lines marked below) is a run
-    -- of its own
-    SELECT *, sum(new_run::INT) OVER w AS run
-    FROM (SELECT *, section = 'optional' OR lag(section) OVER w = 'optional'
-                    OR position_no IS DISTINCT FROM lag(position_no) OVER w AS new_run
-          FROM (SELECT *, CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0
-                                       ELSE job_no END AS position_no
-                FROM segments)
-          WINDOW w AS (PARTITION BY comment_id ORDER BY first_no, is_start DESC))
-    WINDOW w AS (PARTITION BY comment_id ORDER BY first_no, is_start DESC)
-),
 segment_lists AS (
-    SELECT comment_id, list(struct_pack(first_no, next_last_no, section, position_no)) AS segs
-    FROM (SELECT comment_id, run, min(first_no) AS first_no,
-                 CASE WHEN bool_or(next_last_no IS NULL) THEN NULL ELSE max(next_last_no) END AS next_last_no,
-                 arg_min(section, first_no) AS section, any_value(position_no) AS position_no
-          FROM runs
-          GROUP BY comment_id, run)
+    SELECT comment_id, list(struct_pack(first_no, next_last_no, section, position_no :=
+        CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END)) AS segs
+    FROM segments
     GROUP BY comment_id
 ),
 numbered AS (
