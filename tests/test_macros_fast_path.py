@@ -14,6 +14,9 @@ TRICKY = [
     None, "", "a", FULL_WIDTH, "ＡＩ工程师，（Ｐｙｔｏｒｃｈ）！？；：\u00a0", "１３８１２３４５６７８",
     "WeChat：abc_def1 / WEIXIN abcdef / V信 abcdef / 威信：abcdefg / 薇信 hello123 / 微信号：zhang_san",
     "VX: abcdef WX：\u3000abcdefg vxworks wx", "Qq 12345678 qQ群：123456 扣扣：1234567",
+    # each literal the contains() tests spell, alone in a text (the gates are ORs of them)
+    "vx: abcdef", "vX：abcdefg", "Vx: abcdefg", "wX: abc_def", "Wx: abcdefg", "QQ：12345678", "qq 123456",
+    "v信 abcdefg", "V信: abcdefg", "wechat abcdefg", "weiXin: abcdefg", "扣扣号 1234567",
     "+86 138 1234 5678, 13812345678, 138-1234-5678, 0755-12345678, +1 (415) 555-1234, +44 20 7946 0958",
     "mail a.b@c.io and 微信: a@b.co", "\u212aelvin and \u017fpecial wechat: \u212aabcdef",
     "[email] [phone] [wechat] [qq] 微信: [wechat]",
