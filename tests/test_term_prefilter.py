@@ -48,3 +48,16 @@ def test_the_sql_function_agrees_with_contains():
 def test_an_empty_term_list_finds_nothing(backend):
     texts = pa.array(["机器视觉", None, ""])
     assert find_substrings(texts, pa.array(["", "", ""]), backend).to_pylist() == [[], [], []]
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_a_term_across_two_rows_is_in_neither(backend):
+    # ahocorasick_rs searches the whole vector's bytes at once: "机" ending one row and "器" starting the next, or
+    # "a" + "i" across an empty and a NULL row, are no occurrence of 机器 or ai
+    texts = ["视觉机", "器", "a", "", None, "i", "ai机器", "机器"]
+    terms = ["机器", "ai", "视觉"]
+    joined = pa.array([SEP.join(terms)] * len(texts))
+    got = find_substrings(pa.array(texts, type=pa.string()), joined, backend)
+    assert got.to_pylist() == _expected(texts, terms)
+    assert find_substrings(pa.array(texts, type=pa.string()).slice(1, 6), joined.slice(1, 6), backend).to_pylist() \
+        == _expected(texts[1:7], terms)
