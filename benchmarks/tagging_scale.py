@@ -138,6 +138,16 @@ beside another helper's jobs: ingest 12.4, 8.0 -> 5.4, 5.0 s wall; stg_zh_postin
 7.6 CPU s; the tagged counts identical. Left in ingest: json.loads (~40%), Python str -> UTF-8 (~25%; the bodies
 are CJK), DuckDB's insert (~25%).
 
+1M on two idle cores after the fourth pass (the Arrow thread parser and contains() redaction gates) and the
+attribute pass (int_postings__attributes: one Aho-Corasick pass for the region aliases and every literal its tests
+need, stricter literal gates for the employer, salary and company-name regexes; substrings_in over a vector's whole
+buffer in one call), rows unchanged, at 0d17bf7 (2026-11-27 19:03): 320.9 s = 5.3 min end to end (3,116
+postings/s; was 414.8 s): ingest 29.9 s (33,434/s), clean 150.2 s (6,656/s), tag 140.8 s (7,103/s); peak memory
+18.6 GB; wall / CPU s per model: stg comments 19.5 / 38.5, attributes 42.6 / 84.0, reposts 88.0 / 157.5,
+positions 76.9 / 149.2, skill_matches 58.7 / 115.4, tagged 5.2 / 10.2. The issue's 5 minutes is missed by 21 s:
+the repost signatures (Python functions, partly holding the GIL) and int_postings__positions (normalising and
+splitting every text, then slicing its segments) are the largest parts left.
+
 Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2] [--db FILE]
      [--memory-limit 6GB]
 """
