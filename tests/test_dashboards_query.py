@@ -122,6 +122,7 @@ def test_list_tables_counts_rows(published: Path) -> None:
         "features.feat_panel": 40, "features.series": 3, "marts.data_freshness": 2,
         "marts.demand_forecast": 19, "marts.model_quality": 4, "marts.skill_gap": 3, "marts.program_outlook": 1,
         "marts.skill_trends": 2, "marts.reconciliation_quality": 4, "marts.tagger_quality": 4,
+        "marts.supply_forecast": 2,
         "meta.runs": 2,
     }
     described = tables.set_index("table")["description"]
@@ -160,3 +161,17 @@ def test_named_queries_read_the_latest_run(published: Path) -> None:
         ["demand/de/ai_mfg", "SeasonalNaive", 1.0, "SeasonalNaive", 1.0],
         ["demand/zh/ai_mfg", "ETS", 0.8, "SeasonalNaive", 1.0],
     ]
+
+
+def test_a_charted_supply_series_reads_its_forecast_from_the_supply_mart(published: Path) -> None:
+    con = connect_reader(published)
+    try:
+        catalog = run_named(con, "series")
+        fan = run_named(con, "fan_chart_series", {"ids": ["supply/ch/grads"]})
+    finally:
+        con.close()
+    assert catalog.set_index("unique_id")["has_forecast"].to_dict() == {
+        "demand/zh/ai_mfg": True, "demand/de/ai_mfg": True, "supply/ch/grads": True}
+    forecast = fan[fan["kind"] == "forecast"]
+    assert forecast["y"].tolist() == [340.0, 350.0] and forecast["lo_80"].tolist() == [330.0, 340.0]
+    assert (fan["kind"] == "history").sum() == 4

@@ -125,7 +125,9 @@ def test_named_series_are_added_and_unknown_refused(published: Path, tmp_path: P
     specs = _specs(out.read_text(encoding="utf-8"))
     assert len(specs) == 3
     grads = _rows(specs["chart-2"])
-    assert [r["y"] for r in grads] == [300.0, 310.0, 320.0, 330.0] and {r["kind"] for r in grads} == {"history"}
+    # a supply series: history from the panel, its forecast from marts.supply_forecast (not demand_forecast)
+    assert [(r["kind"], r["y"]) for r in grads] == [("history", 300.0), ("history", 310.0), ("history", 320.0),
+                                                    ("history", 330.0), ("forecast", 340.0), ("forecast", 350.0)]
     with pytest.raises(ValueError, match="unknown series 'demand/xx'"):
         build_report(published, tmp_path / "r2.html", series=["demand/xx"])
     assert not (tmp_path / "r2.html").exists()

@@ -1,12 +1,18 @@
 -- grain: one row per series, kind ('history' | 'forecast') and ds
--- from: features.feat_panel, features.series, marts.demand_forecast (latest run)
--- why: fan charts need history and forecast bands in one long frame; $ids is a VARCHAR[] of unique_ids
+-- from: features.feat_panel, features.series, marts.demand_forecast and marts.supply_forecast (latest run)
+-- why: fan charts need history and forecast bands in one long frame; $ids is a VARCHAR[] of unique_ids.
+--      Demand and employment forecasts are in demand_forecast, graduate supply in supply_forecast: a charted
+--      supply series reads its forecast there (one run publishes both)
 WITH latest AS (
     SELECT run_id FROM marts.demand_forecast ORDER BY as_of DESC, run_id DESC LIMIT 1
 ),
 forecast AS (
     SELECT unique_id, label, unit, model, ds, y_hat, lo_80, hi_80, lo_95, hi_95
     FROM marts.demand_forecast
+    WHERE run_id = (SELECT run_id FROM latest) AND list_contains($ids, unique_id)
+    UNION ALL
+    SELECT unique_id, label, unit, model, ds, y_hat, lo_80, hi_80, lo_95, hi_95
+    FROM marts.supply_forecast
     WHERE run_id = (SELECT run_id FROM latest) AND list_contains($ids, unique_id)
 ),
 history AS (
