@@ -34,7 +34,8 @@ def con(seeded_warehouse):
              "cn_regions.csv",
              "onet_alternate_titles.csv",
              "esco_occupation_titles.csv",
-             "csco22_titles.csv",))
+             "csco22_titles.csv",
+             "title_abbreviations.csv",))
     threads = pd.DataFrame({
         "issue_number": [1, 2, 3], "title": ["谁在招人？（2024年1月）", "谁在招人？（2024年2月-3月）", "谁在招人？（2024年5月）"],
         "year_month": ["2024-01", "2024-02", "2024-05"], "first_month": ["2024-01", "2024-02", "2024-05"],
@@ -262,3 +263,22 @@ def test_titles_are_coded_to_csco_soc_and_isco_or_left_unmatched(con):
     assert [r[0] for r in coverage] == ["CSCO 2022 (names and aliases)", "ISCO-08 (ESCO labels)",
                                         "SOC 2018 (O*NET alternate titles)"]
     assert all(r[1] == r[2] + r[3] for r in coverage)
+
+
+def test_english_headers_and_image_first_posts_are_coded_through_the_chain(con):
+    # a Hacker News "Who is hiring?" header (the live connector's shape) and a post opening with an image: the
+    # position's title is the first line (int_postings__positions), the occupation model codes its job field
+    tail = " We build robot perception for factories with PyTorch and ROS. Apply through our careers page." * 3
+    _add_comments(con, [
+        (60, 1, "nia", "Acme Robotics | Senior ML Engineer | San Francisco, CA | ONSITE | Full-time\n" + tail,
+         "2024-01-05"),
+        (61, 1, "oli", "![image](https://user-images.githubusercontent.com/1/2.png)\n\nRakuten\n" + tail, "2024-01-06"),
+    ])
+    build_models(con, ZH_MODELS)
+    rows = con.sql("SELECT comment_id, title, coded_title, title_lang, soc_code, soc_match "
+                   "FROM features.int_postings__occupations WHERE comment_id >= 60 ORDER BY comment_id").fetchall()
+    assert rows == [
+        (60, "Acme Robotics | Senior ML Engineer | San Francisco, CA | ONSITE | Full-time", "Senior ML Engineer", "en",
+         "15-1221", "machine learning engineer"),
+        (61, "![image](https://user-images.githubusercontent.com/1/2.png)", "Rakuten", "en", None, None),  # not forced
+    ]

@@ -170,3 +170,49 @@ trim(regexp_replace(
                       1), '') END,
              first_line),
     '^[#>*\s【]+|[*】\s]+$', '', 'g'));
+
+-- Occupation coding of a position's title (int_postings__occupations only: these macros are not on the path of
+-- int_postings__positions or its frozen baseline, which keep position_title as it is).
+-- title_clean(line): a title line without its markup: markdown images removed, links reduced to their text, HTML
+-- tags, bare URLs, @mentions and code fences removed, leading bullets/emoji/'#*>' and trailing '*#:|-' stripped;
+-- '' when nothing is left (an image, a link to a page, a blank or markup-only line names no job).
+CREATE OR REPLACE MACRO title_clean(line) AS
+trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(line, ''),
+    '!\[[^\]]*\]\([^)]*\)?', ' ', 'g'),
+    '\[([^\]]*)\]\([^)]*\)?', '\1', 'g'),
+    '<[^>]*>?|https?://\S+|www\.\S+|(^|\s)@\S+|`+', ' ', 'g'),
+    '^[^\p{L}\p{N}.(（]+', ''),
+    '[\s*#_~>|｜:：\-=]+$', ''));
+-- job_field(line): the field of a header line that names a job, for English lines ("Acme Robotics | Senior Machine
+-- Learning Engineer | San Francisco, CA | ONSITE", the Hacker News "Who is hiring?" header; "Booking.Com - Android,
+-- Backend Developer"): fields are separated by '|', '•', '·', ',', ';', '@' or a spaced dash; the first field with a
+-- job noun is the title. A line with CJK text, without a separator or with no such field is kept whole.
+CREATE OR REPLACE MACRO job_field(line) AS
+CASE WHEN regexp_matches(line, '\p{Han}') OR NOT regexp_matches(line, '[|｜•·,;@]|\s[-–—]\s') THEN line
+     -- parenthetical notes go first: "JavaScript Engineer (Remote, Full-Time)" is one field
+     ELSE coalesce(trim(list_filter(string_split_regex(regexp_replace(line, '\([^)]*\)?', ' ', 'g'),
+                                                  '\s*(?:[|｜•·,;@]|\s[-–—]\s)\s*'), lambda f: regexp_matches(lower(f),
+              '\b(engineers?|developers?|programmers?|scientists?|researchers?|managers?|directors?|technicians?|'
+              || 'technologists?|architects?|analysts?|designers?|administrators?|specialists?|consultants?|operators?|'
+              || 'machinists?|mechanics?|officers?|coordinators?|writers?|interns?|sre|dba|swe|sde|devops)\b'))[1]),
+                   line) END;
+-- en_title_words(title, abbreviations): an English title as the words it is coded on: lower-case, without
+-- parenthetical notes, pay ("25-45k"), employment terms (full-time, on-site, remote, hybrid), level words (senior,
+-- sr, junior, jr, staff, principal, lead, founding, intern, head of, I/II/III), then with each abbreviation of the
+-- map (ref.title_abbreviations: sre -> site reliability engineer) spelled out. "Senior" alone gives no words.
+CREATE OR REPLACE MACRO _en_title_tokens(title) AS
+list_filter(list_transform(string_split_regex(regexp_replace(regexp_replace(lower(title),
+    '\([^)]*\)?|（[^）]*）?|\[[^\]]*\]', ' ', 'g'),
+    '\b(full|part)[- ]?time\b|\bon[- ]?site\b|\bhead of\b|\bentry[- ]level\b|\bnew grad(uate)?s?\b', ' ', 'g'),
+    '[^a-z0-9+#.]+'), lambda w: CASE WHEN starts_with(w, '.') THEN w ELSE rtrim(w, '.') END), lambda w: w <> '');
+CREATE OR REPLACE MACRO _en_title_kept(ws) AS
+list_filter(ws, lambda w, i:
+    w NOT IN ('senior', 'sr', 'snr', 'junior', 'jr', 'staff', 'principal', 'lead', 'founding', 'intern',
+              'internship', 'ii', 'iii', 'iv', 'onsite', 'hybrid')
+    -- "Remote Sensing Scientist", "Remote Pilot" keep the word
+    AND NOT (w = 'remote' AND coalesce(ws[i + 1], '') NOT IN ('sensing', 'pilot', 'pilots', 'operator', 'support'))
+    AND NOT regexp_matches(w, '^[0-9]+(\.[0-9]+)?[kw+]?$')
+    AND NOT (w = 'i' AND i = len(ws)));
+CREATE OR REPLACE MACRO en_title_words(title, abbreviations) AS
+flatten(list_transform(_en_title_kept(_en_title_tokens(title)),
+                       lambda w: string_split(coalesce(abbreviations[w], w), ' ')))[1:20];
