@@ -116,7 +116,7 @@ def test_headers_images_levels_and_abbreviations_are_coded_and_names_stay_unmatc
         (2, "SWE", "en", "15-1252", "software engineer"),
         (3, "SRE", "en", "15-1252", "site reliability engineer"),
         (4, "DBA", "en", "15-1242", "database administrator"),
-        (5, "Senior Machinist", "en", "49-9043", "machinist"),
+        (5, "Senior Machinist", "en", "51-4041", "machinist"),  # Machinists, not Maintenance Workers, Machinery
         (6, "Rakuten", "en", None, None),
         (7, "Senior", "en", None, None),
         (8, "Principal", "en", None, None),

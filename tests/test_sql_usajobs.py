@@ -47,7 +47,7 @@ def test_latest_batch_titles_tagged_and_soc_coded(con):
                    "FROM features.int_usajobs__tagged ORDER BY control_number").fetchall()
     assert rows == [
         (1, date(2024, 1, 1), "Data Scientist", True, False, False, ["data science"], [], "15-2051"),  # latest batch
-        (2, date(2024, 1, 1), "IT Specialist (AI)", True, False, False, ["artificial intelligence"], [], None),
+        (2, date(2024, 1, 1), "IT Specialist (AI)", True, False, False, ["artificial intelligence"], [], "15-1232"),  # O*NET short title "IT Specialist"
         (3, date(2024, 3, 1), "Robotics Engineer (AI)", True, True, True, ["artificial intelligence"],
          ["industrial robotics"], "17-2199"),
         (4, date(2024, 3, 1), "Cadet Machinist", False, False, False, [], [], None),  # CAD only on a word boundary
