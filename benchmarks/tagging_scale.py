@@ -171,11 +171,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from core.db import build_table  # noqa: E402
-from features.build import FEATURES, STAGING, Model, build_models  # noqa: E402
+from features.build import FEATURES, POSTINGS_STAGING, Model, build_models  # noqa: E402
 from ingest.zh_postings import ZhPostings, parse_thread_table  # noqa: E402
 
 SEEDS = ("skill_terms", "skill_stopphrases", "postings_rules", "cn_regions")
-CLEAN = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
+CLEAN = POSTINGS_STAGING + \
         [m for m in FEATURES if m.table in ("int_postings__attributes", "int_postings__reposts")]
 TAG = [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
                                           "int_postings__skill_matches",

@@ -53,17 +53,31 @@ def build_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, select_
     return con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchall()[0][0]  # fetchall: no open result left behind
 
 
+def build_view(con: duckdb.DuckDBPyConnection, schema: str, table: str, select_sql: str) -> int:
+    """Create or replace the view `schema.table` from one SELECT and return its row count."""
+    body = select_sql.strip().rstrip(";")
+    con.execute(f"CREATE OR REPLACE VIEW {schema}.{table} AS\n{body}")
+    return con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchall()[0][0]
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection, table: str, frame: Any, key_column: str, key_value: Any
 ) -> int:
     """Replace the rows of `table` whose `key_column` equals `key_value` with `frame`, in one transaction.
 
-    Creates the table from the frame's schema when it does not exist. Returns rows inserted.
+    Creates the table from the frame's schema when it does not exist, and adds the frame's columns it lacks.
+    Returns rows inserted.
     """
     con.register("_incoming", frame)
     try:
         con.execute("BEGIN TRANSACTION")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _incoming LIMIT 0")
+        # a connector that keeps one more column now (HN's author) still loads into the table older batches made:
+        # the column is added, null in their rows
+        have = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()}
+        for name, ctype in con.execute("SELECT column_name, column_type FROM (DESCRIBE _incoming)").fetchall():
+            if name not in have:
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {ctype}')
         con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key_value])
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
         con.execute("COMMIT")

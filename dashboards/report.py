@@ -262,6 +262,9 @@ def _outlook(outlook: pd.DataFrame) -> str:
     )
 
 
+TREND_SOURCES = {"zh_postings": "谁在招人", "hn": "HN Who is hiring? (live)"}
+
+
 def _trends(trends: pd.DataFrame) -> str:
     if trends.empty:
         return '<p class="muted">No skill trends in this published file.</p>'
@@ -270,6 +273,7 @@ def _trends(trends: pd.DataFrame) -> str:
     return html_table(
         shown.head(40),
         [
+            col("Source", "source", lambda s: TREND_SOURCES.get(s, s)),
             col("Level", "level"),
             col("Skill or cluster", "name"),
             col("Kind", "kind"),
@@ -279,7 +283,7 @@ def _trends(trends: pd.DataFrame) -> str:
             col("Growth 12 months", "growth_12m", fmt_pct, True),
             ("Trend", lambda r: "rising" if r["is_rising"] else ("falling" if r["is_falling"] else ""), str, False),
         ],
-        caption="marts.skill_trends, latest month: share of tagged postings mentioning the skill; "
+        caption="marts.skill_trends, each source's latest month: share of its tagged postings mentioning the skill; "
         "rising and falling flags follow seeds/postings_rules.csv.",
     )
 

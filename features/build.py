@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from core.db import build_table
+from core.db import build_table, build_view
+from features.html_text import install_html_text
 from features.redact import install_macros
 from features.repost_signature import install_repost_functions
 from features.term_prefilter import install_term_prefilter
@@ -29,6 +30,8 @@ class Model:
     grain: tuple[str, ...]
     folder: str = ""
     requires: tuple[str, ...] = ()  # raw tables a first load must have created
+    optional: tuple[str, ...] = ()  # raw tables only some runs load (OPTIONAL_RAW): created empty when absent
+    view: bool = False  # a view, not a table: a union that would otherwise copy every posting text
 
     @property
     def path(self) -> Path:
@@ -39,9 +42,22 @@ class Model:
         return f"{self.schema}.{self.table}"
 
 
+# Raw tables only some runs have: live-only entities (HN's posting comments: the bundled HN snapshot is monthly
+# term counts). Before building a model that reads one, the runner creates it empty with these columns when no
+# batch has (offline runs, `talentcast tag`) and adds a column an older batch's table lacks, so the staging model
+# yields zero rows of the right types. ingest/hn.py's POSTING_DTYPES are the same columns (tests/test_hn_postings.py).
+OPTIONAL_RAW = {
+    "raw.hn__postings": {"thread_id": "BIGINT", "thread_title": "VARCHAR", "comment_id": "BIGINT", "author": "VARCHAR",
+                         "created_at": "TIMESTAMP", "text": "VARCHAR", "fetched_at": "VARCHAR",
+                         "_batch_id": "VARCHAR", "_fetched_at": "TIMESTAMP"},
+}
+
 STAGING = [
     Model("staging", "stg_zh_postings__threads", ("issue_number",), requires=("raw.zh_postings__threads",)),
     Model("staging", "stg_zh_postings__comments", ("comment_id",), requires=("raw.zh_postings__comments",)),
+    Model("staging", "stg_hn__postings", ("comment_id",), optional=("raw.hn__postings",)),
+    # every int_postings__* model reads the union; the check check_postings_ids_one_source keeps comment_id a key
+    Model("staging", "stg_postings__comments", ("comment_id",), view=True),
     Model("staging", "stg_indeed__sector_postings", ("jobcountry", "sector", "date"),
           requires=("raw.indeed__sector_postings",)),
     Model("staging", "stg_hn__monthly_terms", ("month", "term"), requires=("raw.hn__monthly_terms",)),
@@ -74,6 +90,7 @@ FEATURES = [
     Model("features", "feat_demand_zh__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
+    Model("features", "feat_demand_hn_postings__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_usajobs__monthly", ("unique_id", "ds")),
     Model("features", "feat_employment_oews__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ipeds__annual", ("unique_id", "ds")),
@@ -94,13 +111,29 @@ MARTS = [
     Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
     Model("marts", "reconciliation_quality", ("hierarchy", "level", "method")),
     Model("marts", "reconciled_forecast", ("unique_id", "ds")),
-    Model("marts", "skill_trends", ("level", "name", "ds")),  # before program_outlook, which reads it
+    Model("marts", "skill_trends", ("source", "level", "name", "ds")),  # before program_outlook, which reads it
     Model("marts", "skill_gap", ("assumption_set", "program_code", "region", "year", "skill_cluster")),
     Model("marts", "program_outlook", ("assumption_set", "program_code", "region")),
     Model("marts", "data_freshness", ("source",)),
     Model("marts", "tagger_quality", ("split", "lang", "tag")),
 ]
 CHECKS_DIR = SQL_DIR / "checks"
+# the staging models the int_postings__* models need (both sources and their union), for builds of that chain alone
+POSTINGS_STAGING = [m for m in STAGING if m.table in ("stg_zh_postings__threads", "stg_zh_postings__comments",
+                                                      "stg_hn__postings", "stg_postings__comments")]
+
+
+def ensure_optional_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Create the optional raw `table` empty with its OPTIONAL_RAW columns if absent; add any declared column it
+    lacks (a table made by a batch landed before the column was kept)."""
+    columns = OPTIONAL_RAW[table]
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
+    schema, name = table.split(".")
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_schema = ? AND table_name = ?", [schema, name]).fetchall()}
+    for column, ctype in columns.items():
+        if column not in have:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ctype}")
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -134,6 +167,7 @@ def build_models(con: duckdb.DuckDBPyConnection, models: list[Model],
     install_macros(con)
     install_term_prefilter(con)
     install_repost_functions(con)
+    install_html_text(con)
     present = existing_tables(con)
     counts: dict[str, int] = {}
     for model in models:
@@ -141,8 +175,11 @@ def build_models(con: duckdb.DuckDBPyConnection, models: list[Model],
         if missing:
             raise ModelBuildError(f"{model.name} needs {missing}, which no batch has loaded yet: "
                                   "the source failed on its first load (see raw.rejects and the run summary)")
+        for table in model.optional:
+            ensure_optional_raw(con, table)
+        build = build_view if model.view else build_table
         try:
-            counts[model.name] = build_table(con, model.schema, model.table, model.path.read_text(encoding="utf-8"))
+            counts[model.name] = build(con, model.schema, model.table, model.path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             raise ModelBuildError(f"{model.path.relative_to(SQL_DIR)}: {exc}") from exc
         problems = grain_problems(con, model)

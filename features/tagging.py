@@ -14,11 +14,11 @@ import duckdb
 import pandas as pd
 
 from core.db import build_table
-from features.build import FEATURES, STAGING, build_models
+from features.build import FEATURES, POSTINGS_STAGING, build_models
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 # one text at a time: no cross-text de-duplication (int_postings__reposts) and no attribute extraction
-TAG_MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
+TAG_MODELS = POSTINGS_STAGING + \
              [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
                                                   "int_postings__skill_matches",
                                                   "int_postings__tagged")]

@@ -1,4 +1,4 @@
-"""Hacker News "Who is hiring?" monthly threads: comment and keyword counts (hiringtrends, MIT)."""
+"""Hacker News "Who is hiring?" threads: monthly term counts (hiringtrends, MIT); in live mode, posting comments."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ ALGOLIA = "https://hn.algolia.com/api/v1"
 MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 LABEL = re.compile(r"([A-Z][a-z]{2})(\d{2})")
-POSTING_COLUMNS = ["thread_id", "thread_title", "comment_id", "created_at", "text", "fetched_at"]
+# raw.hn__postings; `author` (the HN login, pseudonymised in staging) is absent from batches landed before it was
+# kept, and null there. features/build.py declares the same columns (OPTIONAL_RAW) for runs with no live HN batch.
+POSTING_DTYPES = {"thread_id": "int64", "thread_title": "string", "comment_id": "int64", "author": "string",
+                  "created_at": "datetime64[us]", "text": "string", "fetched_at": "string"}
+POSTING_COLUMNS = list(POSTING_DTYPES)
 COLUMNS = ["month_label", "month", "num_comments", "points", "term", "full_term", "count", "percentage", "rank"]
 
 
@@ -72,8 +76,9 @@ def parse_postings_jsonl(path: Path, source: str = "hn") -> tuple[list[dict], li
             rejects.append(Reject(source, path.name, record, problem, line[:300]))
             continue
         created = pd.to_datetime(rec.get("created_at"), utc=True, errors="coerce")
+        author = rec.get("author")
         rows.append({"thread_id": int(rec["thread_id"]), "thread_title": rec.get("thread_title"),
-                     "comment_id": int(rec["comment_id"]),
+                     "comment_id": int(rec["comment_id"]), "author": None if author in (None, "") else str(author),
                      "created_at": None if pd.isna(created) else created.tz_convert(None).to_pydatetime(),
                      "text": str(rec["text"]), "fetched_at": rec.get("fetched_at")})
     return rows, rejects
@@ -117,7 +122,7 @@ class HnWhoIsHiring:
         if since is None:  # the whole thread in one call
             item = self._get(f"{ALGOLIA}/items/{story['objectID']}", timeout_s).json()
             return [{"thread_id": item["id"], "thread_title": item.get("title"), "comment_id": c["id"],
-                     "created_at": c.get("created_at"), "text": c["text"]}
+                     "author": c.get("author"), "created_at": c.get("created_at"), "text": c["text"]}
                     for c in item.get("children", []) if c.get("text")]
         out, page = [], 0
         while True:
@@ -126,7 +131,8 @@ class HnWhoIsHiring:
                 "hitsPerPage": 1000, "page": page}).json()
             # top-level comments only: a reply is not a posting
             out += [{"thread_id": int(story["objectID"]), "thread_title": story.get("title"),
-                     "comment_id": int(h["objectID"]), "created_at": h.get("created_at"), "text": h["comment_text"]}
+                     "comment_id": int(h["objectID"]), "author": h.get("author"), "created_at": h.get("created_at"),
+                     "text": h["comment_text"]}
                     for h in body.get("hits", [])
                     if h.get("comment_text") and str(h.get("parent_id")) == str(story["objectID"])]
             page += 1
@@ -139,8 +145,9 @@ class HnWhoIsHiring:
         postings: list[dict] = []
         for path in files:
             if path.name.endswith((".jsonl", ".jsonl.gz")):
-                # posting-level live payload: one comment a line -> raw.hn__postings, kept for the record; no model
-                # reads it yet (the HN series come from the monthly term counts, which live mode does not fetch)
+                # posting-level live payload: one comment a line (HN's HTML as published) -> raw.hn__postings ->
+                # staging.stg_hn__postings -> the postings chain and the demand/GLOBAL/hn_postings series (the
+                # demand/GLOBAL/hn term-count series come from the bundled monthly file, which live mode does not fetch)
                 try:
                     file_postings, rejects = parse_postings_jsonl(path, self.name)
                 except SourceFormatError as exc:
@@ -165,7 +172,7 @@ class HnWhoIsHiring:
                 rows += self._month_rows(path, i, month, out)
         out.tables["monthly_terms"] = pd.DataFrame(rows, columns=COLUMNS)
         if any(p.name.endswith((".jsonl", ".jsonl.gz")) for p in files):
-            out.tables["postings"] = pd.DataFrame(postings, columns=POSTING_COLUMNS)
+            out.tables["postings"] = pd.DataFrame(postings, columns=POSTING_COLUMNS).astype(POSTING_DTYPES)
         return out
 
     def _month_rows(self, path: Path, i: int, month: object, out: Parsed) -> list[tuple]:

@@ -62,12 +62,16 @@ def test_checks_report_offending_rows(tmp_path):
     con.execute("CREATE TABLE features.int_supply__digest_vs_ipeds AS SELECT * FROM (VALUES "
                 "('Engineering', 2020, 0.95), ('Mathematics and statistics', 2020, 1.2)) "
                 "t(field, year, ipeds_over_digest)")  # issue 5: IPEDS vs NCES Digest
+    # a GitHub comment id that is also an HN item id (comment_id keys every int_postings__* model)
+    con.execute("CREATE TABLE staging.stg_zh_postings__comments AS SELECT * FROM (VALUES (1), (40224300)) t(comment_id)")
+    con.execute("CREATE TABLE staging.stg_hn__postings AS SELECT * FROM (VALUES (40224300), (40224301)) t(comment_id)")
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v WHERE false")
     failures = run_checks(con)
     con.close()
     assert failures == {"check_every_series_forecast": 1, "check_forecast_intervals_ordered": 1,
-                        "check_marts_not_empty": 3, "check_supply_sources_agree": 1}
+                        "check_marts_not_empty": 3, "check_supply_sources_agree": 1,
+                        "check_postings_ids_one_source": 1}
 
 
 def test_failed_checks_publish_nothing(tmp_path):
@@ -83,6 +87,8 @@ def test_failed_checks_publish_nothing(tmp_path):
     con.execute("CREATE TABLE forecasts.reconciled (unique_id VARCHAR, parent VARCHAR, ds DATE, method VARCHAR, "
                 "y_hat DOUBLE, lo_80 DOUBLE, hi_80 DOUBLE, lo_95 DOUBLE, hi_95 DOUBLE)")  # issue 4, empty
     con.execute("CREATE TABLE features.int_supply__digest_vs_ipeds AS SELECT 1.0 AS ipeds_over_digest")  # issue 5
+    con.execute("CREATE TABLE staging.stg_zh_postings__comments AS SELECT 1 AS comment_id")
+    con.execute("CREATE TABLE staging.stg_hn__postings AS SELECT 2 AS comment_id")
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v")
     con.close()

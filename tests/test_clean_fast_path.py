@@ -8,13 +8,13 @@ import pyarrow as pa
 import pytest
 
 from core.db import build_table
-from features.build import FEATURES, STAGING, build_models
+from features.build import FEATURES, POSTINGS_STAGING, build_models
 from features.tagging import _raw_tables, load_texts
 from features.term_prefilter import SEP, available_backends, find_substrings, install_term_prefilter
 from ingest.zh_postings import ZhPostings
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
+MODELS = POSTINGS_STAGING + \
          [m for m in FEATURES if m.table in ("int_postings__attributes", "int_postings__reposts")]
 
 

@@ -81,6 +81,17 @@ def test_published_rows_carry_provenance_and_ordered_intervals(home):
     assert raw == (0,)  # post texts as published by the source stay private
 
 
+def test_offline_run_builds_the_postings_chain_without_hn_postings(home):
+    """Offline mode lands no HN posting comments (the bundled HN file is term counts): zero HN rows, no series."""
+    con = duckdb.connect(str(home["settings"].published_path), read_only=True)
+    hn = con.execute("SELECT count(*) FROM staging.stg_hn__postings").fetchone()
+    series = con.execute("SELECT count(*) FROM features.series WHERE unique_id LIKE 'demand/GLOBAL/hn_postings/%'"
+                         ).fetchone()
+    trends = con.execute("SELECT DISTINCT source FROM marts.skill_trends").fetchall()
+    con.close()
+    assert hn == (0,) and series == (0,) and trends == [("zh_postings",)]
+
+
 def _cli(home, *args):
     env = {**os.environ, "TALENTCAST_HOME": str(home["settings"].home)}
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, env=env,

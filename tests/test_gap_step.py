@@ -212,9 +212,10 @@ CREATE TABLE ref.postings_rules AS SELECT * FROM (VALUES ('trend_min_postings', 
 CREATE TABLE ref.skill_terms AS SELECT * FROM (VALUES ('ml_dl', 'ai', 'en', 'Machine Learning'),
   ('ml_dl', 'ai', 'en', 'PyTorch'), ('mechanical', 'mfg', 'zh', '机械')) t(cluster, kind, lang, term);
 CREATE TABLE features.int_postings__counted AS SELECT * FROM (VALUES
-  (1, DATE '2026-03-01', 1.0), (2, DATE '2026-03-01', 0.5), (3, DATE '2025-03-01', 1.0)) t(comment_id, ds, w);
+  (1, DATE '2026-03-01', 1.0, 'zh_postings'), (2, DATE '2026-03-01', 0.5, 'zh_postings'),
+  (3, DATE '2025-03-01', 1.0, 'zh_postings'), (4, DATE '2026-03-01', 1.0, 'hn')) t(comment_id, ds, w, source);
 CREATE TABLE features.int_postings__skill_matches AS SELECT * FROM (VALUES
-  (1, 'ml_dl', true), (1, 'ml_dl', true), (2, 'mechanical', false), (3, 'ml_dl', true))
+  (1, 'ml_dl', true), (1, 'ml_dl', true), (2, 'mechanical', false), (3, 'ml_dl', true), (4, 'ml_dl', true))
   t(comment_id, cluster, is_required);
 CREATE TABLE staging.stg_usajobs__postings AS SELECT * FROM (VALUES
   (10, DATE '2025-12-01'), (11, DATE '2025-12-01'), (12, DATE '2024-06-01')) t(control_number, month);

@@ -22,7 +22,8 @@ def con(seeded_warehouse):
     # LLMs from month 10 on
     con.execute("""
         CREATE TABLE features.int_postings__counted AS
-        SELECT m * 10 + p AS comment_id, (DATE '2023-01-01' + INTERVAL (m - 1) MONTH)::DATE AS ds, 1.0 AS w
+        SELECT m * 10 + p AS comment_id, (DATE '2023-01-01' + INTERVAL (m - 1) MONTH)::DATE AS ds, 1.0 AS w,
+               'zh_postings' AS source
         FROM range(1, 25) AS r(m), range(2) AS q(p)""")
     con.execute("""
         CREATE TABLE features.int_postings__skill_matches AS

@@ -5,9 +5,9 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from features.build import FEATURES, STAGING, Model, ModelBuildError, build_models, grain_problems
+from features.build import FEATURES, POSTINGS_STAGING, Model, ModelBuildError, build_models, grain_problems
 
-ZH_MODELS = [m for m in STAGING if m.table.startswith("stg_zh")] + \
+ZH_MODELS = POSTINGS_STAGING + \
             [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
                                                  "int_postings__skill_matches",
                                                  "int_postings__tagged", "int_postings__attributes",

@@ -40,8 +40,9 @@ def con(tmp_path):
     zh = [(int(k.split(":")[1]), *v) for k, v in PRED.items() if k.startswith("zh")]
     us = [(k.split(":")[1], *v[1:]) for k, v in PRED.items() if k.startswith("usajobs")]
     con.execute("CREATE TABLE features.int_postings__tagged (comment_id BIGINT, is_posting BOOLEAN, ai BOOLEAN, "
-                "mfg BOOLEAN, ai_mfg BOOLEAN)")
-    con.executemany("INSERT INTO features.int_postings__tagged VALUES (?, ?, ?, ?, ?)", zh)
+                "mfg BOOLEAN, ai_mfg BOOLEAN, source VARCHAR DEFAULT 'zh_postings')")
+    con.executemany("INSERT INTO features.int_postings__tagged (comment_id, is_posting, ai, mfg, ai_mfg) "
+                    "VALUES (?, ?, ?, ?, ?)", zh)
     con.execute("CREATE TABLE features.int_usajobs__tagged (control_number VARCHAR, ai BOOLEAN, mfg BOOLEAN, "
                 "ai_mfg BOOLEAN)")
     con.executemany("INSERT INTO features.int_usajobs__tagged VALUES (?, ?, ?, ?)", us)

@@ -5,12 +5,12 @@ from pathlib import Path
 import duckdb
 
 from core.db import build_table
-from features.build import FEATURES, STAGING, build_models
+from features.build import FEATURES, POSTINGS_STAGING, build_models
 from features.tagging import _raw_tables, load_texts
 from ingest.zh_postings import ZhPostings
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = [m for m in STAGING if m.table.startswith("stg_zh_postings")] + \
+MODELS = POSTINGS_STAGING + \
          [m for m in FEATURES if m.table in ("int_skill_terms__patterns", "int_postings__positions",
                                              "int_postings__skill_matches")]
 

@@ -1,6 +1,6 @@
 -- grain: one row per series (unique_id) and month (ds)
--- from: features.int_postings__counted (the counting and repost rule), staging.stg_zh_postings__threads,
---       ref.postings_rules (region_min_positions; getvariable() overrides it)
+-- from: features.int_postings__counted (source zh_postings: the counting and repost rule),
+--       staging.stg_zh_postings__threads, ref.postings_rules (region_min_positions; getvariable() overrides it)
 -- why: monthly postings in the 谁在招人 threads: all, AI, manufacturing, AI x manufacturing, nationally (CN),
 --      and all postings for every province with at least region_min_positions counted postings over the span
 --      (the provinces' AI counts are too small to forecast), and national AI postings by primary AI skill cluster
@@ -17,7 +17,7 @@ thread_months AS (
     FROM staging.stg_zh_postings__threads
 ),
 counted AS (
-    SELECT * FROM features.int_postings__counted
+    SELECT * FROM features.int_postings__counted WHERE source = 'zh_postings'
 ),
 national AS (
     SELECT

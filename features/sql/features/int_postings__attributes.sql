@@ -1,5 +1,5 @@
 -- grain: one row per posting text (comment_id)
--- from: staging.stg_zh_postings__comments, ref.cn_regions (city/province aliases -> ISO 3166-2:CN);
+-- from: staging.stg_postings__comments, ref.cn_regions (city/province aliases -> ISO 3166-2:CN);
 --       substrings_in() is the Aho-Corasick function of features/term_prefilter.py
 -- why: issue 3 clean-up: region, employer, salary range and seniority where the text states them (NULL when
 --      it does not; nothing is guessed). Employer: a 公司： field, a registered name (…有限公司), or the heading's
@@ -47,7 +47,7 @@ texts AS (
     SELECT comment_id, text, text_lc,
            CASE WHEN text_lc IS NOT NULL THEN substrings_in(text_lc, (SELECT joined FROM terms)) END AS found
     FROM (SELECT comment_id, text, lower(text) AS text_lc
-          FROM (SELECT comment_id, normalize_text(text) AS text FROM staging.stg_zh_postings__comments))
+          FROM (SELECT comment_id, normalize_text(text) AS text FROM staging.stg_postings__comments))
 ),
 region_hits AS (
     -- the aliases a text contains (found: the same pairs as contains(text_lc, alias) on every (text, alias) pair,

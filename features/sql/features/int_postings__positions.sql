@@ -1,6 +1,6 @@
 -- grain: one row per posting text (comment_id) and position (position_no; 0 = text before the first position,
 --        -1 = the employer's sections, -2 = the benefits sections)
--- from: staging.stg_zh_postings__comments, split into lines
+-- from: staging.stg_postings__comments, split into lines
 -- why: "both" must hold for one position (issue 3), so multi-position posts are split where a heading
 --      line names a job ("### 机器视觉算法工程师", "2. Backend Engineer"); text without such headings is one
 --      position (0). A heading that names the employer ("## 公司介绍", "关于我们", "关于翼辉", "About us") or the benefits
@@ -9,7 +9,7 @@
 --      traditional Chinese converted to simplified here (normalize_text) for every later match.
 WITH texts AS MATERIALIZED (
     SELECT comment_id, string_split(zh_simplified(normalize_text(text)), chr(10)) AS lines
-    FROM staging.stg_zh_postings__comments
+    FROM staging.stg_postings__comments
     WHERE text IS NOT NULL
 ),
 lines AS (

@@ -1,5 +1,5 @@
 -- grain: one row per posting text (comment_id)
--- from: staging.stg_zh_postings__comments, ref.postings_rules (thresholds; getvariable() overrides them)
+-- from: staging.stg_postings__comments, ref.postings_rules (thresholds; getvariable() overrides them)
 -- why: issue 3 de-duplication. Employers repost the same text in later months, often with small edits.
 --      exact: same hash of the normalised text (width-normalised, lower-case, without spaces, punctuation and
 --      redaction placeholders). near: the minhash estimate (32 hashes over distinct character 3-shingles of the
@@ -27,7 +27,7 @@ docs_norm AS (
         -- repost_norm(t) = left(regexp_replace(lower(normalize_text(t)), '[\s\p{P}\p{S}]+', '', 'g'), 1500),
         -- one code point table lookup (the regex over lower(normalize_text()) was a third of this model's cost)
         repost_norm(replace(replace(replace(text, '[email]', ''), '[phone]', ''), '[wechat]', '')) AS norm
-    FROM staging.stg_zh_postings__comments
+    FROM staging.stg_postings__comments
     WHERE is_posting
 ),
 docs AS MATERIALIZED (

@@ -1,5 +1,5 @@
 -- grain: one row per posting text (comment_id)
--- from: staging.stg_zh_postings__comments, features.int_postings__positions, features.int_postings__skill_matches
+-- from: staging.stg_postings__comments, features.int_postings__positions, features.int_postings__skill_matches
 -- why: the AI / manufacturing / both tags that feed the demand series (definition: data/eval/LABELLING.md).
 --      ai: a required (not optional) AI term in a position (position_no >= 0), unless the position's title names
 --      a role that is not an AI role (前端, backend, QA ...: LABELLING rule 2, "a front-end for an AI product is
@@ -83,7 +83,8 @@ SELECT
     coalesce(s.clusters, []) AS clusters,
     coalesce(s.ai_clusters, []) AS ai_clusters,
     coalesce(s.evidence, []) AS evidence,
-    c.batch_id
-FROM staging.stg_zh_postings__comments AS c
+    c.batch_id,
+    c.source
+FROM staging.stg_postings__comments AS c
 LEFT JOIN per_comment AS pc USING (comment_id)
 LEFT JOIN skills AS s USING (comment_id)

@@ -1,5 +1,5 @@
 -- grain: one row per postings source and skill cluster (region US: usajobs, hn; region CN: zh_postings)
--- from: features.int_postings__counted + int_postings__skill_matches (谁在招人), staging.stg_usajobs__postings +
+-- from: features.int_postings__counted (source zh_postings) + int_postings__skill_matches, staging.stg_usajobs__postings +
 --       features.int_usajobs__skill_matches (USAJOBS titles), staging.stg_hn__monthly_terms x ref.skill_terms
 --       (HN "Who is hiring?" term mentions), ref.postings_rules (trend thresholds)
 -- why: issue 5: a program's top skills and the skill-cluster split of its gap must come from postings of its own
@@ -21,7 +21,8 @@ clusters AS (
     SELECT DISTINCT cluster, kind FROM ref.skill_terms
 ),
 monthly_totals AS (
-    SELECT 'zh_postings' AS source, ds, sum(w) AS all_postings FROM features.int_postings__counted GROUP BY ds
+    SELECT 'zh_postings' AS source, c.ds, sum(c.w) AS all_postings FROM features.int_postings__counted AS c
+    WHERE c.source = 'zh_postings' GROUP BY c.ds
     UNION ALL
     SELECT 'usajobs', month, count(*) FROM staging.stg_usajobs__postings WHERE month IS NOT NULL GROUP BY month
     UNION ALL
@@ -31,7 +32,8 @@ monthly_clusters AS (
     SELECT 'zh_postings' AS source, ds, cluster, sum(w) AS postings
     FROM (SELECT DISTINCT c.comment_id, c.ds, c.w, m.cluster
           FROM features.int_postings__counted AS c
-          JOIN features.int_postings__skill_matches AS m ON m.comment_id = c.comment_id AND m.is_required)
+          JOIN features.int_postings__skill_matches AS m ON m.comment_id = c.comment_id AND m.is_required
+          WHERE c.source = 'zh_postings')
     GROUP BY ALL
     UNION ALL
     SELECT 'usajobs', p.month, m.cluster, count(DISTINCT p.control_number)

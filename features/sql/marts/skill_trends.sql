@@ -1,7 +1,8 @@
--- grain: one row per level ('skill' or 'cluster'), name (the skill or cluster) and month (ds)
+-- grain: one row per postings source ('zh_postings', 'hn'), level ('skill' or 'cluster'), name and month (ds)
 -- from: features.int_postings__skill_matches (required matches), features.int_postings__counted (which postings
 --       count in which month: the repost rule), ref.skill_terms, ref.postings_rules (trend thresholds)
--- why: issue 3 outputs: which AI and manufacturing skills are rising or falling in the 谁在招人 postings.
+-- why: issue 3 outputs: which AI and manufacturing skills are rising or falling in the 谁在招人 postings (and in
+--      the HN "Who is hiring?" postings of live mode: each source on its own, its shares of its own postings).
 --      postings = postings (weighted as in the demand series) requiring the skill that month; share = postings /
 --      all counted postings that month. Monthly counts are small (~25 postings a month), so growth compares
 --      trailing windows: growth_3m = share over the last 3 months / share over the 3 months before - 1, and
@@ -17,11 +18,11 @@ WITH params AS (
     FROM ref.postings_rules
 ),
 month_totals AS (
-    SELECT ds, sum(w) AS all_postings FROM features.int_postings__counted GROUP BY ds
+    SELECT source, ds, sum(w) AS all_postings FROM features.int_postings__counted GROUP BY source, ds
 ),
 skill_posts AS (
     -- one row per counted posting, month and skill (a skill matched by several terms or positions counts once)
-    SELECT DISTINCT c.comment_id, c.ds, c.w, m.skill, m.cluster, m.kind
+    SELECT DISTINCT c.source, c.comment_id, c.ds, c.w, m.skill, m.cluster, m.kind
     FROM features.int_postings__counted AS c
     JOIN features.int_postings__skill_matches AS m ON m.comment_id = c.comment_id AND m.is_required
 ),
@@ -31,17 +32,17 @@ names AS (
     SELECT DISTINCT 'cluster', cluster, cluster, kind FROM ref.skill_terms
 ),
 monthly AS (
-    SELECT level, name, ds, sum(w) AS postings
-    FROM (SELECT 'skill' AS level, skill AS name, comment_id, ds, w FROM skill_posts
-          UNION SELECT 'cluster', cluster, comment_id, ds, w FROM skill_posts)
+    SELECT source, level, name, ds, sum(w) AS postings
+    FROM (SELECT source, 'skill' AS level, skill AS name, comment_id, ds, w FROM skill_posts
+          UNION SELECT source, 'cluster', cluster, comment_id, ds, w FROM skill_posts)
     GROUP BY ALL
 ),
 grid AS (
-    -- every skill and cluster in every month a thread covers (zero when no posting needs it)
-    SELECT n.level, n.name, n.cluster, n.kind, t.ds, t.all_postings, coalesce(m.postings, 0) AS postings
+    -- every skill and cluster in every month a thread of the source covers (zero when no posting needs it)
+    SELECT t.source, n.level, n.name, n.cluster, n.kind, t.ds, t.all_postings, coalesce(m.postings, 0) AS postings
     FROM names AS n
     CROSS JOIN month_totals AS t
-    LEFT JOIN monthly AS m ON m.level = n.level AND m.name = n.name AND m.ds = t.ds
+    LEFT JOIN monthly AS m ON m.source = t.source AND m.level = n.level AND m.name = n.name AND m.ds = t.ds
 ),
 windows AS (
     SELECT
@@ -49,8 +50,10 @@ windows AS (
         sum(postings) OVER w3 AS postings_3m, sum(all_postings) OVER w3 AS all_3m, count(*) OVER w3 AS months_3m,
         sum(postings) OVER w12 AS postings_12m, sum(all_postings) OVER w12 AS all_12m, count(*) OVER w12 AS months_12m
     FROM grid
-    WINDOW w3 AS (PARTITION BY level, name ORDER BY ds RANGE BETWEEN INTERVAL 2 MONTH PRECEDING AND CURRENT ROW),
-           w12 AS (PARTITION BY level, name ORDER BY ds RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)
+    WINDOW w3 AS (PARTITION BY source, level, name ORDER BY ds
+                  RANGE BETWEEN INTERVAL 2 MONTH PRECEDING AND CURRENT ROW),
+           w12 AS (PARTITION BY source, level, name ORDER BY ds
+                   RANGE BETWEEN INTERVAL 11 MONTH PRECEDING AND CURRENT ROW)
 ),
 with_prior AS (
     SELECT
@@ -61,10 +64,13 @@ with_prior AS (
         CASE WHEN p12.months_12m = 12 THEN p12.postings_12m / nullif(p12.all_12m, 0) END AS prior_share_12m,
         p12.postings_12m AS prior_postings_12m
     FROM windows AS cur
-    LEFT JOIN windows AS p3 ON p3.level = cur.level AND p3.name = cur.name AND p3.ds = cur.ds - INTERVAL 3 MONTH
-    LEFT JOIN windows AS p12 ON p12.level = cur.level AND p12.name = cur.name AND p12.ds = cur.ds - INTERVAL 12 MONTH
+    LEFT JOIN windows AS p3 ON p3.source = cur.source AND p3.level = cur.level AND p3.name = cur.name
+                           AND p3.ds = cur.ds - INTERVAL 3 MONTH
+    LEFT JOIN windows AS p12 ON p12.source = cur.source AND p12.level = cur.level AND p12.name = cur.name
+                            AND p12.ds = cur.ds - INTERVAL 12 MONTH
 )
 SELECT
+    source,
     level,
     name,
     cluster,

@@ -3,13 +3,14 @@
 --       features.int_postings__tagged, features.int_usajobs__tagged
 -- why: issue 3 publishes how accurate the AI / manufacturing / both tags are, beside the demand they count: the
 --      hand-labelled postings scored against the tags this run published for the same postings (thread comments
---      by comment id, USAJOBS postings by control number). ai, mfg and ai_mfg are scored on the postings labelled
---      as postings only (a not-a-posting carries no such label); is_posting on all. precision/recall/f1 are NULL
---      where undefined (no predicted or no labelled positive). `talentcast evaluate-tagger` prints the same scores
---      from the tag command (USAJOBS titles there go through the posting models, here through the USAJOBS ones).
+--      by source and comment id, 'zh_postings:<id>' or 'hn:<id>'; USAJOBS postings by control number). ai, mfg
+--      and ai_mfg are scored on the postings labelled as postings only (a not-a-posting carries no such label);
+--      is_posting on all. precision/recall/f1 are NULL where undefined (no predicted or no labelled positive).
+--      `talentcast evaluate-tagger` prints the same scores from the tag command (USAJOBS titles there go through
+--      the posting models, here through the USAJOBS ones).
 --      The labels were written for development: LABELLING.md says which batches are clean estimates.
 WITH predicted AS (
-    SELECT 'zh_postings:' || comment_id AS id, is_posting, ai, mfg, ai_mfg
+    SELECT source || ':' || comment_id AS id, is_posting, ai, mfg, ai_mfg
     FROM features.int_postings__tagged
     UNION ALL
     SELECT 'usajobs:' || control_number, true, ai, mfg, ai_mfg
