@@ -43,19 +43,25 @@ class Model:
 
 
 # Raw tables only some runs have: live-only entities (HN's posting comments: the bundled HN snapshot is monthly
-# term counts). Before building a model that reads one, the runner creates it empty with these columns when no
-# batch has (offline runs, `talentcast tag`) and adds a column an older batch's table lacks, so the staging model
-# yields zero rows of the right types. ingest/hn.py's POSTING_DTYPES are the same columns (tests/test_hn_postings.py).
+# term counts) and the file feeds' postings (only when TALENTCAST_FEED_DIRS names a feed). Before building a model
+# that reads one, the runner creates it empty with these columns when no batch has (offline runs, `talentcast tag`)
+# and adds a column an older batch's table lacks, so the staging model yields zero rows of the right types.
+# ingest/hn.py's POSTING_DTYPES (tests/test_hn_postings.py) and ingest/file_feed.py's RAW_COLUMNS
+# (tests/test_file_feed_postings.py) are the same columns.
 OPTIONAL_RAW = {
     "raw.hn__postings": {"thread_id": "BIGINT", "thread_title": "VARCHAR", "comment_id": "BIGINT", "author": "VARCHAR",
                          "created_at": "TIMESTAMP", "text": "VARCHAR", "fetched_at": "VARCHAR",
                          "_batch_id": "VARCHAR", "_fetched_at": "TIMESTAMP"},
+    "raw.file_feed__postings": {"feed": "VARCHAR", "posting_id": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR",
+                                "posted_date": "DATE", "employer": "VARCHAR", "region": "VARCHAR", "lang": "VARCHAR",
+                                "_batch_id": "VARCHAR", "_fetched_at": "TIMESTAMP"},
 }
 
 STAGING = [
     Model("staging", "stg_zh_postings__threads", ("issue_number",), requires=("raw.zh_postings__threads",)),
     Model("staging", "stg_zh_postings__comments", ("comment_id",), requires=("raw.zh_postings__comments",)),
     Model("staging", "stg_hn__postings", ("comment_id",), optional=("raw.hn__postings",)),
+    Model("staging", "stg_file_feed__postings", ("comment_id",), optional=("raw.file_feed__postings",)),
     # every int_postings__* model reads the union; the check check_postings_ids_one_source keeps comment_id a key
     Model("staging", "stg_postings__comments", ("comment_id",), view=True),
     Model("staging", "stg_indeed__sector_postings", ("jobcountry", "sector", "date"),
@@ -91,6 +97,7 @@ FEATURES = [
     Model("features", "feat_demand_indeed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_hn_postings__monthly", ("unique_id", "ds")),
+    Model("features", "feat_demand_file_feed__monthly", ("unique_id", "ds")),
     Model("features", "feat_demand_usajobs__monthly", ("unique_id", "ds")),
     Model("features", "feat_employment_oews__annual", ("unique_id", "ds")),
     Model("features", "feat_supply_ipeds__annual", ("unique_id", "ds")),
@@ -118,9 +125,10 @@ MARTS = [
     Model("marts", "tagger_quality", ("split", "lang", "tag")),
 ]
 CHECKS_DIR = SQL_DIR / "checks"
-# the staging models the int_postings__* models need (both sources and their union), for builds of that chain alone
+# the staging models the int_postings__* models need (every source and their union), for builds of that chain alone
 POSTINGS_STAGING = [m for m in STAGING if m.table in ("stg_zh_postings__threads", "stg_zh_postings__comments",
-                                                      "stg_hn__postings", "stg_postings__comments")]
+                                                      "stg_hn__postings", "stg_file_feed__postings",
+                                                      "stg_postings__comments")]
 
 
 def ensure_optional_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -44,7 +44,9 @@ def pseudonymise_logins(logins: list[str]) -> list[str]:
 # tags), posters' logins become their pseudonyms, and the landed files of live batches that held such text are
 # deleted (the manifest stays, with its checksums, plus a note saying when and why). Offline batches are copies
 # of the bundled snapshots, which were redacted when bundled (data/snapshots/*/SOURCE.md), so they stay.
-TEXT_COLUMNS = ("body", "text", "excerpt")  # posting texts, comment bodies, the excerpt of a rejected record
+# posting texts, comment bodies, the excerpt of a rejected record, a file feed's posting titles (staging puts the
+# title in the posting's text; other raw titles, of threads and occupations, hold no contact detail: unchanged)
+TEXT_COLUMNS = ("body", "text", "excerpt", "title")
 LOGIN_COLUMNS = ("author",)
 
 
@@ -65,6 +67,9 @@ def drop_raw_text(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> dict[str, in
         changed[table] = con.execute(f'UPDATE raw."{table}" SET {", ".join(sets)} WHERE {differs}').fetchone()[0]
         if table != "rejects" and "__" in table:
             text_sources.add(table.split("__")[0])
+        if table == "file_feed__postings":  # every feed's batches are in one table: its sources are the feeds
+            feeds = con.execute('SELECT DISTINCT feed FROM raw."file_feed__postings"').fetchall()
+            text_sources.update(r[0] for r in feeds)
     changed["files_deleted"] = _delete_live_batch_files(con, raw_dir, sorted(text_sources))
     return changed
 

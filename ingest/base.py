@@ -54,7 +54,8 @@ class Parsed:
 
 
 class Source(Protocol):
-    """A connector. `name` is the raw table prefix: raw.<name>__<entity>."""
+    """A connector. `name` is the raw table prefix: raw.<name>__<entity> (unless it sets `raw_prefix` and declares
+    `raw_columns`, as the file feeds' shared raw.file_feed__postings does: ingest/landing.py)."""
 
     name: str
     title: str

@@ -7,12 +7,17 @@ A feed is a folder with the data files and a `feed.json` mapping our columns to 
                  "posted_date": "Opened", "employer": "Company", "region": "Location", "lang": null}}
 
 `posting_id`, `title` and `posted_date` are required; `text`, `employer`, `region`, `lang` optional (null = absent).
-Every record lands in raw.<name>__postings with these columns; a record that breaks the contract is a reject.
+Every feed's records land in one table, raw.file_feed__postings, with these columns and `feed` (the feed's name), so
+one staging model (features/sql/staging/stg_file_feed__postings.sql) takes every feed into the postings chain; a
+record that breaks the contract is a reject. Batch ids start with the feed's name (ingest/landing.py), so reloading
+one feed's batch replaces that batch's rows only. The name is the feed's source everywhere downstream (batches, the
+`source` of its postings, its series demand/GLOBAL/<name>/*), so it may not be another source's or series' name.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +30,15 @@ from ingest.payload import MAX_RECORD_CHARS, read_text
 FIELDS = ("posting_id", "title", "text", "posted_date", "employer", "region", "lang")
 REQUIRED = ("posting_id", "title", "posted_date")
 FORMATS = {"csv": (".csv", ".csv.gz"), "jsonl": (".jsonl", ".jsonl.gz"), "parquet": (".parquet",)}
+RAW_PREFIX = "file_feed"  # every feed loads into raw.file_feed__postings
+# the columns (DuckDB types) of raw.file_feed__postings: declared, not inferred from a frame, because a batch whose
+# optional column is all null (or that has no valid row) would otherwise make the table with a NULL or DOUBLE column.
+# features/build.py's OPTIONAL_RAW declares the same (tests/test_file_feed_postings.py keeps them equal).
+RAW_COLUMNS = {"feed": "VARCHAR", "posting_id": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR",
+               "posted_date": "DATE", "employer": "VARCHAR", "region": "VARCHAR", "lang": "VARCHAR"}
+# names a feed may not take: the shared table's prefix, and series source segments that are no connector's name
+# (the registry refuses a connector's name); a feed's series are demand/GLOBAL/<name>/*
+RESERVED = {RAW_PREFIX, "hn_postings"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,10 @@ class FeedConfig:
             raise ValueError(f"{path}: format {doc.get('format')!r} is not one of {sorted(FORMATS)}")
         name = str(doc.get("name", ""))
         if not name.isidentifier() or not name.islower():
-            raise ValueError(f"{path}: name {name!r} must be a lower-case identifier (it names raw.<name>__postings)")
+            raise ValueError(f"{path}: name {name!r} must be a lower-case identifier (it names the feed's batches, "
+                             "source and series)")
+        if name in RESERVED:
+            raise ValueError(f"{path}: name {name!r} is reserved ({sorted(RESERVED)}): choose another")
         columns = doc.get("columns") or {}
         unknown = sorted(set(columns) - set(FIELDS))
         if unknown:
@@ -128,12 +145,15 @@ class FileFeed:
     cadence = "weekly"
     url = "file feed"
     licence = "as agreed with the feed's provider"
+    raw_prefix = RAW_PREFIX  # ingest/landing.py: raw.file_feed__<entity>, not raw.<name>__<entity>
+    raw_columns = {"postings": RAW_COLUMNS}  # ingest/landing.py creates the table with these types
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.config = FeedConfig.read(folder / "feed.json")
         self.name = self.config.name
         self.title = f"file feed {self.config.name} ({self.config.format})"
+        self.origin = f"file feed {self.config.name}: {self.config.format} files dropped in a feed.json folder"
 
     def snapshot_files(self, snapshot_dir: Path) -> list[Path]:
         """Return the feed's data files (the folder itself; snapshot_dir is not used)."""
@@ -141,11 +161,12 @@ class FileFeed:
                       if p.is_file() and p.name.endswith(FORMATS[self.config.format]))
 
     def fetch_live(self, dest: Path, timeout_s: float) -> list[Path]:
-        """A file feed has no live endpoint: the dropped files are the live data."""
-        return self.snapshot_files(self.folder)
+        """A file feed has no live endpoint: the dropped files are the live data, copied into `dest` (the batch
+        being landed holds its own copies, as an offline batch does)."""
+        return [Path(shutil.copy2(p, dest / p.name)) for p in self.snapshot_files(self.folder)]
 
     def parse(self, files: list[Path]) -> Parsed:
-        """Return raw table 'postings' (one row per record, columns FIELDS) and rejects."""
+        """Return raw table 'postings' (one row per record: `feed`, then FIELDS) and rejects."""
         out, rows = Parsed(), []
         for path in files:
             try:
@@ -155,5 +176,7 @@ class FileFeed:
                 continue
             rows += file_rows
             out.rejects += rejects
-        out.tables["postings"] = pd.DataFrame(rows, columns=list(FIELDS))
+        frame = pd.DataFrame(rows, columns=list(FIELDS))
+        frame.insert(0, "feed", self.name)
+        out.tables["postings"] = frame
         return out

@@ -96,7 +96,9 @@ def land(source: Source, mode: str, snapshot_dir: Path, raw_dir: Path, timeout_s
                 raise FileNotFoundError(f"no bundled snapshot files for source {source.name!r} in "
                                         f"{snapshot_dir / source.name}")
             fetched = [Path(shutil.copy2(f, staging / f.name)) for f in files]
-            origin = f"bundled snapshot data/snapshots/{source.name} (from {source.url})"
+            # a file feed's files are the user's drop, not a bundled snapshot: it names its own origin
+            origin = getattr(source, "origin", None) or \
+                f"bundled snapshot data/snapshots/{source.name} (from {source.url})"
         entries = sorted(({"name": f.name, "sha256": _sha256(f), "bytes": f.stat().st_size} for f in fetched),
                          key=lambda e: e["name"])
         content = hashlib.sha256(json.dumps([(e["name"], e["sha256"]) for e in entries]).encode()).hexdigest()
@@ -120,13 +122,32 @@ def land(source: Source, mode: str, snapshot_dir: Path, raw_dir: Path, timeout_s
     return Batch(source.name, batch_id, folder, files, manifest)
 
 
+def _holds_batch(con: duckdb.DuckDBPyConnection, table: str, batch_id: str) -> bool:
+    schema, name = table.split(".")
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                         [schema, name]).fetchone()[0]
+    return bool(exists) and con.execute(f"SELECT count(*) > 0 FROM {table} WHERE _batch_id = ?",
+                                        [batch_id]).fetchone()[0]
+
+
 def load(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadResult:
-    """Parse a landed batch into raw.<source>__<entity> and raw.rejects; a batch already loaded is skipped."""
+    """Parse a landed batch into raw.<prefix>__<entity> (prefix: the source's raw_prefix, else its name) and
+    raw.rejects; a batch already loaded is skipped."""
     con.execute("""CREATE TABLE IF NOT EXISTS meta.batches (
         source VARCHAR, batch_id VARCHAR PRIMARY KEY, mode VARCHAR, origin VARCHAR, url VARCHAR,
         licence VARCHAR, fetched_at TIMESTAMP, files INTEGER, content_sha256 VARCHAR, rows_loaded BIGINT,
         rejects BIGINT, loaded_at TIMESTAMP)""")
+    # a source may load into a shared table (file feeds: raw.file_feed__postings, `feed` naming the feed) whose
+    # columns it declares, so a batch with an all-null column or no valid row cannot make the table with wrong types
+    prefix = getattr(source, "raw_prefix", source.name)
+    declared: dict[str, dict[str, str]] = getattr(source, "raw_columns", {})
     done = con.execute("SELECT rows_loaded, rejects FROM meta.batches WHERE batch_id = ?", [batch.batch_id]).fetchone()
+    if done and done[0] and any(not _holds_batch(con, f"raw.{prefix}__{entity}", batch.batch_id)
+                                for entity in declared):
+        # loaded before its source moved to a shared table (file feeds loaded into raw.<name>__postings until the
+        # postings chain read them): load it again into the table the models read
+        con.execute("DELETE FROM meta.batches WHERE batch_id = ?", [batch.batch_id])
+        done = None
     if done:
         return LoadResult(source.name, batch.batch_id, {}, int(done[1]), skipped=True)
     parsed = source.parse(list(batch.files))
@@ -136,7 +157,11 @@ def load(con: duckdb.DuckDBPyConnection, source: Source, batch: Batch) -> LoadRe
         frame = frame.copy()
         frame["_batch_id"] = batch.batch_id
         frame["_fetched_at"] = fetched_at
-        rows[entity] = replace_rows(con, f"raw.{source.name}__{entity}", frame, "_batch_id", batch.batch_id)
+        table = f"raw.{prefix}__{entity}"
+        if entity in declared:
+            columns = {**declared[entity], "_batch_id": "VARCHAR", "_fetched_at": "TIMESTAMP"}
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
+        rows[entity] = replace_rows(con, table, frame, "_batch_id", batch.batch_id)
     rejects = parsed.rejects_frame()
     rejects["batch_id"] = batch.batch_id
     con.execute("CREATE TABLE IF NOT EXISTS raw.rejects (source VARCHAR, file VARCHAR, record VARCHAR, "

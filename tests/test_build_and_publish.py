@@ -65,6 +65,7 @@ def test_checks_report_offending_rows(tmp_path):
     # a GitHub comment id that is also an HN item id (comment_id keys every int_postings__* model)
     con.execute("CREATE TABLE staging.stg_zh_postings__comments AS SELECT * FROM (VALUES (1), (40224300)) t(comment_id)")
     con.execute("CREATE TABLE staging.stg_hn__postings AS SELECT * FROM (VALUES (40224300), (40224301)) t(comment_id)")
+    con.execute("CREATE TABLE staging.stg_file_feed__postings AS SELECT -5 AS comment_id, 'acme_ats' AS feed")
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v WHERE false")
     failures = run_checks(con)
@@ -89,6 +90,7 @@ def test_failed_checks_publish_nothing(tmp_path):
     con.execute("CREATE TABLE features.int_supply__digest_vs_ipeds AS SELECT 1.0 AS ipeds_over_digest")  # issue 5
     con.execute("CREATE TABLE staging.stg_zh_postings__comments AS SELECT 1 AS comment_id")
     con.execute("CREATE TABLE staging.stg_hn__postings AS SELECT 2 AS comment_id")
+    con.execute("CREATE TABLE staging.stg_file_feed__postings AS SELECT -2 AS comment_id, 'acme_ats' AS feed")
     for mart in ("demand_forecast", "model_quality", "skill_gap"):
         con.execute(f"CREATE TABLE marts.{mart} AS SELECT 1 AS v")
     con.close()

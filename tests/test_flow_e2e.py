@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from core.settings import REPO_ROOT, Settings
+from ingest.registry import all_sources
 
 pytestmark = pytest.mark.slow
 
@@ -82,14 +83,16 @@ def test_published_rows_carry_provenance_and_ordered_intervals(home):
 
 
 def test_offline_run_builds_the_postings_chain_without_hn_postings(home):
-    """Offline mode lands no HN posting comments (the bundled HN file is term counts): zero HN rows, no series."""
+    """Offline mode lands no HN posting comments (the bundled HN file is term counts): zero HN rows, no series.
+    No file feed is configured: zero feed rows and no feed series either."""
     con = duckdb.connect(str(home["settings"].published_path), read_only=True)
     hn = con.execute("SELECT count(*) FROM staging.stg_hn__postings").fetchone()
-    series = con.execute("SELECT count(*) FROM features.series WHERE unique_id LIKE 'demand/GLOBAL/hn_postings/%'"
-                         ).fetchone()
+    feeds = con.execute("SELECT count(*) FROM staging.stg_file_feed__postings").fetchone()
+    series = con.execute("SELECT count(*) FROM features.series WHERE unique_id LIKE 'demand/GLOBAL/hn_postings/%' "
+                         "OR source NOT IN ?", [list(all_sources())]).fetchone()  # the built-in connectors
     trends = con.execute("SELECT DISTINCT source FROM marts.skill_trends").fetchall()
     con.close()
-    assert hn == (0,) and series == (0,) and trends == [("zh_postings",)]
+    assert hn == (0,) and feeds == (0,) and series == (0,) and trends == [("zh_postings",)]
 
 
 def _cli(home, *args):

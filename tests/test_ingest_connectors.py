@@ -104,8 +104,8 @@ def test_file_feed_csv_jsonl_and_parquet_map_columns_to_the_same_rows(tmp_path):
                           "Description": ["负责缺陷检测", "Commission lines", "x"],
                           "Opened": ["2025-03-02", "2025-03-05T10:00:00", "2025-03-06"],
                           "Company": ["Acme", "Acme", "Acme"], "Location": ["苏州", "Ohio", "Ohio"]})
-    expected = [("R1", "机器视觉工程师", "负责缺陷检测", date(2025, 3, 2), "Acme", "苏州", None),
-                ("R2", "PLC Engineer", "Commission lines", date(2025, 3, 5), "Acme", "Ohio", None)]
+    expected = [("acme_ats", "R1", "机器视觉工程师", "负责缺陷检测", date(2025, 3, 2), "Acme", "苏州", None),
+                ("acme_ats", "R2", "PLC Engineer", "Commission lines", date(2025, 3, 5), "Acme", "Ohio", None)]
     for fmt, write in [("csv", lambda p: frame.to_csv(p.with_suffix(".csv"), index=False)),
                        ("jsonl", lambda p: frame.to_json(p.with_suffix(".jsonl"), orient="records", lines=True,
                                                          force_ascii=False)),
@@ -147,7 +147,8 @@ def test_file_feed_bad_files_and_configs_name_the_problem(tmp_path):
             FeedConfig.read(tmp_path / "feed.json")
         messages.append(str(exc.value).split(": ", 1)[1])
     assert messages == ["format 'xlsx' is not one of ['csv', 'jsonl', 'parquet']",
-                        "name 'Bad Name' must be a lower-case identifier (it names raw.<name>__postings)",
+                        "name 'Bad Name' must be a lower-case identifier (it names the feed's batches, source and "
+                        "series)",
                         "unknown field(s) ['salary']; fields are ['posting_id', 'title', 'text', 'posted_date', "
                         "'employer', 'region', 'lang']",
                         "required field(s) ['posting_id', 'posted_date'] have no column"]
@@ -159,7 +160,7 @@ def test_file_feed_declared_encoding_is_honoured_and_registered(tmp_path):
     sources = all_sources(feed_dirs=[folder])
     parsed = sources["acme_ats"].parse(sources["acme_ats"].snapshot_files(folder))
     assert [tuple(r) for r in parsed.tables["postings"].itertuples(index=False)] == [
-        ("1", "机器人工程师", None, date(2025, 2, 1), None, None, None)]
+        ("acme_ats", "1", "机器人工程师", None, date(2025, 2, 1), None, None, None)]
     (folder / "feed.json").write_text(json.dumps({"name": "hn", "format": "csv", "columns": {
         "posting_id": "id", "title": "title", "posted_date": "date"}}), encoding="utf-8")
     with pytest.raises(ValueError, match="two connectors are named 'hn'"):

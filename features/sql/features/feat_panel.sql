@@ -6,6 +6,7 @@ WITH all_rows AS (
     UNION ALL SELECT unique_id, ds, y FROM features.feat_demand_indeed__monthly
     UNION ALL SELECT unique_id, ds, y FROM features.feat_demand_hn__monthly
     UNION ALL SELECT unique_id, ds, y FROM features.feat_demand_hn_postings__monthly
+    UNION ALL SELECT unique_id, ds, y FROM features.feat_demand_file_feed__monthly
     UNION ALL SELECT unique_id, ds, y FROM features.feat_demand_usajobs__monthly
     UNION ALL SELECT unique_id, ds, y FROM features.feat_employment_oews__annual
     UNION ALL SELECT unique_id, ds, y FROM features.feat_supply_ipeds__annual

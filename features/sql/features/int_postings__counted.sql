@@ -11,9 +11,9 @@
 --      total (issue 4: skill-cluster level of the hierarchy): the most specific AI cluster its positions require
 --      (int_postings__tagged.ai_clusters), in the order robot perception/planning, computer vision, NLP/LLM,
 --      ML/DL, general AI ('other' if none).
---      Each source (zh_postings, hn) counts its own postings: a repost group counts once per month in each source it
---      is posted in, and under first_seen a text whose earliest match is another source's is new in its own source
---      (the first such text there). With one source the rules are as above, exactly.
+--      Each source (zh_postings, hn, each file feed) counts its own postings: a repost group counts once per month
+--      in each source it is posted in, and under first_seen a text whose earliest match is another source's is new
+--      in its own source (the first such text there). With one source the rules are as above, exactly.
 WITH params AS (
     SELECT
         CASE WHEN rule IN ('once_per_month', 'first_seen', 'every_post') THEN rule

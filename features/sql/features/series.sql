@@ -7,6 +7,7 @@ WITH all_series AS (
     UNION ALL BY NAME SELECT * FROM features.feat_demand_indeed__monthly
     UNION ALL BY NAME SELECT * FROM features.feat_demand_hn__monthly
     UNION ALL BY NAME SELECT * FROM features.feat_demand_hn_postings__monthly
+    UNION ALL BY NAME SELECT * FROM features.feat_demand_file_feed__monthly
     UNION ALL BY NAME SELECT * FROM features.feat_demand_usajobs__monthly
     UNION ALL BY NAME SELECT * FROM features.feat_employment_oews__annual
     UNION ALL BY NAME SELECT * FROM features.feat_supply_ipeds__annual

@@ -1,4 +1,4 @@
--- grain: one row per postings source ('zh_postings', 'hn'), level ('skill' or 'cluster'), name and month (ds)
+-- grain: one row per postings source ('zh_postings', 'hn', a file feed's name), level ('skill' or 'cluster'), name, month (ds)
 -- from: features.int_postings__skill_matches (required matches), features.int_postings__counted (which postings
 --       count in which month: the repost rule), ref.skill_terms, ref.postings_rules (trend thresholds)
 -- why: issue 3 outputs: which AI and manufacturing skills are rising or falling in the 谁在招人 postings (and in
