@@ -77,20 +77,21 @@ soc AS (
           SELECT g.*, o.soc_code, o.onet_title, false
           FROM en_eligible AS g JOIN ref.onet_alternate_titles AS o ON o.title_lc = g.gram || 's')
     QUALIFY row_number() OVER (PARTITION BY comment_id, position_no ORDER BY n DESC, exact DESC, length(gram) DESC,
-                                                                           soc_code) = 1
+                                                                           soc_code, gram) = 1
 ),
 isco AS (
     SELECT g.comment_id, g.position_no, e.isco_code, e.esco_title, g.gram AS isco_match
     FROM en_eligible AS g JOIN ref.esco_occupation_titles AS e ON e.title_lc = g.gram
     QUALIFY row_number() OVER (PARTITION BY g.comment_id, g.position_no ORDER BY g.n DESC, length(g.gram) DESC,
-                                                                             e.isco_code) = 1
+                                                                             e.isco_code, g.gram) = 1
 ),
 csco AS (
     SELECT g.comment_id, g.position_no, c.csco_code, c.csco_name, g.gram AS csco_match
     FROM zh_grams AS g JOIN ref.csco22_titles AS c ON c.title_lc = g.gram
     -- a Chinese title must have a CJK character in the match: 'java' alone is an English word, not a CSCO title
     WHERE regexp_matches(g.gram, '[\x{4e00}-\x{9fff}]') OR g.n >= 4
-    QUALIFY row_number() OVER (PARTITION BY g.comment_id, g.position_no ORDER BY g.n DESC, c.csco_code) = 1
+    -- (the matched gram last: two grams of one length naming one code must not swap between runs)
+    QUALIFY row_number() OVER (PARTITION BY g.comment_id, g.position_no ORDER BY g.n DESC, c.csco_code, g.gram) = 1
 )
 SELECT
     t.comment_id,

@@ -18,7 +18,7 @@ soc AS (
     SELECT g.control_number, o.soc_code, o.onet_title, g.gram AS soc_match
     FROM grams AS g JOIN ref.onet_alternate_titles AS o ON o.title_lc = g.gram
     WHERE g.n > 1 OR g.n_words = 1
-    QUALIFY row_number() OVER (PARTITION BY g.control_number ORDER BY g.n DESC, length(g.gram) DESC, o.soc_code) = 1
+    QUALIFY row_number() OVER (PARTITION BY g.control_number ORDER BY g.n DESC, length(g.gram) DESC, o.soc_code, g.gram) = 1
 )
 SELECT
     t.control_number,
