@@ -148,6 +148,42 @@ positions 76.9 / 149.2, skill_matches 58.7 / 115.4, tagged 5.2 / 10.2. The issue
 the repost signatures (Python functions, partly holding the GIL) and int_postings__positions (normalising and
 splitting every text, then slicing its segments) are the largest parts left.
 
+Fifth pass, 2026-11-27 evening (after 0d17bf7): int_postings__positions and the repost signatures, ROWS UNCHANGED
+(tests/test_tagging_fast_path.py against benchmarks/baseline_positions.sql, tests/test_clean_fast_path.py,
+tests/test_repost_signature.py, the new tests/test_normalize_zh_text.py; both models at 200k: no row differs from
+the tables built before). The box was shared with two other helpers' test runs (load 1.6-3.3): CPU seconds of this
+process, each model alone on one saved 200k database, old and new files alternating, 3 runs each (medians):
+                                  200k before          200k after
+  int_postings__positions      19.39 19.31 18.88 -> 19.3   12.53 12.76 15.37 -> 12.8 (-34%)
+  int_postings__reposts        21.56 24.30 20.48 -> 21.6   18.06 18.80 17.93 -> 18.1 (-16%)
+  int_postings__attributes     14.68 17.32 16.18 -> 16.2   16.05 17.13 14.21 -> 16.1 (unchanged: only its macro moved)
+End to end at 100k (this script, in memory, 2 runs each, alternating; CPU s): positions 8.9, 9.0 -> 6.3, 6.5;
+reposts 10.9, 10.6 -> 8.6, 9.1; the other models the same (noise); total wall 28.5, 29.7 -> 25.7, 28.2 s; peak memory
+2.4 -> 1.8 GB (it came during positions: 2.4 -> 1.7 GB).
+What changed:
+- int_postings__positions: a position's text is picked from the text's lines once, list_select over the position's
+  line numbers (integer lists built from its segments), instead of slicing every segment, aggregating the segment
+  texts per position and joining them again (three copies of every text: ~4 of 18 CPU s); the segments carry their
+  last line (the text's line count rides along the line rows) so no lambda reads the list of lines (a lambda
+  reading t.lines copies it per element: 3.4 against 1.9 CPU s in a micro test). And zh_simplified(normalize_text())
+  is normalize_zh_text() (features/zh_convert.py): one RE2 character-class scan (rare full-width characters or a
+  traditional one) instead of two, the eight replace() calls alone for the ~88% of texts holding neither: 6.9 ->
+  5.8 CPU s per 200k texts. Every class scan reads the whole text of the texts it does not match (~2 CPU s per 200k
+  here, as fast with two characters in the class as with 4,000).
+- repost_minhash (features/repost_signature.py): the 32 minhashes incrementally (minhash_k = minhash_(k-1) + (40503 h
+  + 97) mod p, then one conditional subtraction: 3 uint32 passes per k instead of 10 uint64 ones), the 8 bytes at
+  each character gathered once (a shingle's 9th-12th bytes read from its third character's), h % 3 as a multiply by
+  the inverse of 3, no boolean-mask indexing: 3.4 -> 2.1 CPU s over 49k distinct texts, the same signatures.
+Tried and dropped (CPU s, 200k unless said): the LSH windows of int_postings__reposts as min(struct) aggregates
+joined back (19.9 against 19.2, medians of 3); per-position line ranges sliced in a lambda reading t.lines (21.8,
+21.8 against 21.2, 21.8: the capture copies the lines); CASE around two array_to_string() instead of inside one
+(22.9, 22.5 against 20.4, 21.8); repost_norm building its Arrow result from one UTF-8 buffer and int32 cumsums (1.8,
+1.5, 1.9 against 2.1, 1.5, 2.1 per 60k texts); a contains() gate on the replace() of '！' in normalize_text (1.27
+against 1.29).
+Left: md5 of every normalised text (~1 CPU s per 200k; a 64-bit hash would be cheaper but not collision-free enough
+to keep the rows the same), lower() of every text in attributes and skill_matches (~3 CPU s per 200k each), the
+normalize_text class scan in attributes (~2).
+
 Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2] [--db FILE]
      [--memory-limit 6GB]
 """

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from features.redact import install_macros
+
 TS_CHARACTERS = Path(__file__).parent / "sql" / "opencc" / "TSCharacters.txt"
 
 
@@ -45,7 +47,8 @@ def _zh_to_simplified(texts: pa.Array) -> pa.Array:
 
 
 def install_zh_to_simplified(con: duckdb.DuckDBPyConnection) -> None:
-    """Register zh_to_simplified(VARCHAR) and the macro zh_simplified(VARCHAR) -> VARCHAR on `con` (idempotent).
+    """Register zh_to_simplified(VARCHAR) and the macros zh_simplified(VARCHAR) -> VARCHAR and normalize_zh_text
+    (VARCHAR) -> VARCHAR on `con` (idempotent; with the macros of macros.sql, which normalize_zh_text calls).
 
     zh_simplified runs the Python function only on texts that contain a traditional character (an RE2 character
     class, vectorised in DuckDB): most postings are simplified already and pass through unchanged.
@@ -59,3 +62,12 @@ def install_zh_to_simplified(con: duckdb.DuckDBPyConnection) -> None:
     traditional = "".join(chr(c) for c in sorted(t2s_table()))
     con.execute(f"CREATE OR REPLACE MACRO zh_simplified(t) AS "
                 f"CASE WHEN regexp_matches(t, '[{traditional}]') THEN zh_to_simplified(t) ELSE t END")
+    # normalize_zh_text(t) = zh_simplified(normalize_text(t)) (macros.sql), with one character-class scan where those
+    # two take two: a text holding neither a traditional character nor one of the rare full-width characters
+    # (_normalize_text_rare) is normalised by normalize_text's eight replace() calls alone (they put ASCII only in
+    # the text, so no traditional character either), and the few others go through both macros as before. Each
+    # class scan reads the whole text of the ~90% that match neither (~2 CPU s per 200k postings each: issue 3).
+    install_macros(con)
+    con.execute(f"CREATE OR REPLACE MACRO normalize_zh_text(t) AS "
+                f"CASE WHEN regexp_matches(t, '[' || _normalize_text_rare() || '{traditional}]') "
+                f"THEN zh_simplified(normalize_text(t)) ELSE _normalize_text_common(t) END")

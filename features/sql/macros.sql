@@ -85,7 +85,8 @@ END;
 -- to plain spaces, so ＡＩ, ＰＬＣ and Ｐｙｔｏｒｃｈ match the seed terms (issue 3: width normalisation).
 -- Traditional -> simplified characters (機器學習 -> 机器学习) is zh_simplified(t), registered with the Aho-Corasick
 -- function by features/zh_convert.py (OpenCC's character table; DuckDB's translate() was 100x slower with it):
--- int_postings__positions matches on zh_simplified(normalize_text(text)).
+-- int_postings__positions matches on zh_simplified(normalize_text(text)) (normalize_zh_text: the same in one
+-- character-class scan, features/zh_convert.py).
 -- The same mapping, fast: translate() searches its table linearly for every character (~0.15 us per character:
 -- 10 s per 50k postings, run by three models). Almost every Chinese text holds ，；：（）！？ or U+00A0 and few hold
 -- any other character of the table, so texts without those others take eight replace() calls (a substring
@@ -93,11 +94,17 @@ END;
 -- the table, so the order of replacements does not matter and both branches equal translate(t, table).
 CREATE OR REPLACE MACRO _normalize_text_table(t) AS
 translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～' || chr(12288) || chr(160), '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~' || '  ');
+-- _normalize_text_rare(): the characters of the table other than those eight, as the body of an RE2 class (a
+-- constant: the pattern below folds to a literal and compiles once); features/zh_convert.py builds
+-- normalize_zh_text() on it and on _normalize_text_common(t), the eight replace() calls.
+CREATE OR REPLACE MACRO _normalize_text_rare() AS
+'\x{FF02}-\x{FF07}\x{FF0A}\x{FF0B}\x{FF0D}-\x{FF19}\x{FF1C}-\x{FF1E}\x{FF20}-\x{FF5E}\x{3000}';
+CREATE OR REPLACE MACRO _normalize_text_common(t) AS
+replace(replace(replace(replace(replace(replace(replace(replace(t, '，', ','), '；', ';'), '：', ':'),
+        '（', '('), '）', ')'), '！', '!'), '？', '?'), chr(160), ' ');
 CREATE OR REPLACE MACRO normalize_text(t) AS
-CASE WHEN regexp_matches(t, '[\x{FF02}-\x{FF07}\x{FF0A}\x{FF0B}\x{FF0D}-\x{FF19}\x{FF1C}-\x{FF1E}\x{FF20}-\x{FF5E}\x{3000}]')
-     THEN _normalize_text_table(t)
-     ELSE replace(replace(replace(replace(replace(replace(replace(replace(t, '，', ','), '；', ';'), '：', ':'),
-                  '（', '('), '）', ')'), '！', '!'), '？', '?'), chr(160), ' ') END;
+CASE WHEN regexp_matches(t, '[' || _normalize_text_rare() || ']') THEN _normalize_text_table(t)
+     ELSE _normalize_text_common(t) END;
 
 -- minhash_k: the k-th hash of a universal family (a * h + b) mod p, p = 2^31 - 1, for minhash signatures of
 -- near-duplicate postings (int_postings__reposts). h is a BIGINT < p and a < 2^31, so a * h fits a BIGINT

@@ -8,12 +8,14 @@
 --      lists perks ("DJI无人机" to redeem, -2), until the next heading. Text is width-normalised and
 --      traditional Chinese converted to simplified here (normalize_text) for every later match.
 WITH texts AS MATERIALIZED (
-    SELECT comment_id, string_split(zh_simplified(normalize_text(text)), chr(10)) AS lines
+    -- normalize_zh_text(text) = zh_simplified(normalize_text(text)) in one character-class scan (zh_convert.py)
+    SELECT comment_id, string_split(normalize_zh_text(text), chr(10)) AS lines
     FROM staging.stg_postings__comments
     WHERE text IS NOT NULL
 ),
 lines AS (
-    SELECT comment_id, generate_subscripts(lines, 1) AS line_no, unnest(lines) AS line FROM texts
+    SELECT comment_id, len(lines) AS n_lines, generate_subscripts(lines, 1) AS line_no, unnest(lines) AS line
+    FROM texts
 ),
 distinct_lines AS (
     -- every heading test below (flagged .. kinds) reads the line alone, so it runs once per distinct line
@@ -76,47 +78,52 @@ segments AS (
     -- job headings up to it. Windows over the few segments, not every line (issue 3: a window over the
     -- per-line explosion was most of the rest of this model's cost).
     SELECT
-        comment_id, line_no AS first_no, lead(line_no) OVER w - 1 AS next_last_no,
+        -- a segment ends on the line before the next heading, or on the text's last line
+        comment_id, line_no AS first_no, coalesce(lead(line_no) OVER w - 1, n_lines) AS last_no,
         coalesce(heading_kind, 'job') AS section,
         sum(is_heading::INT) OVER w AS job_no
-    FROM (SELECT l.comment_id, l.line_no, k.is_heading, k.heading_kind, false AS is_start
+    FROM (SELECT l.comment_id, l.n_lines, l.line_no, k.is_heading, k.heading_kind, false AS is_start
           FROM lines AS l
           JOIN (SELECT line, is_heading, heading_kind FROM kinds WHERE heading_kind IS NOT NULL) AS k USING (line)
           UNION ALL
-          SELECT comment_id, 1, false, NULL, true FROM texts)
+          SELECT comment_id, len(lines), 1, false, NULL, true FROM texts)
     -- the start row sorts before a heading on line 1, whose start segment is then empty (dropped below)
     WINDOW w AS (PARTITION BY comment_id ORDER BY line_no, is_start DESC)
 ),
-segment_lists AS (
-    SELECT comment_id, list(struct_pack(first_no, next_last_no, section, position_no :=
-        CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END)) AS segs
-    FROM segments
-    GROUP BY comment_id
+position_lines AS (
+    -- each position's line numbers: its segments sorted on their first line, each segment's lines in order
+    -- (integer lists, no text is copied here); marks: '[optional] ' for the lines of an 'optional' section but its
+    -- heading, else ''. An empty segment (the start segment of a text with a heading on line 1) is dropped, and a
+    -- position with no other segment has no row
+    SELECT comment_id, position_no, segs[1].first_no AS first_no,
+           flatten(list_transform(segs, lambda g: range(g.first_no, g.last_no + 1))) AS line_nos,
+           list_bool_or(list_transform(segs, lambda g: g.optional AND g.last_no > g.first_no)) AS has_optional,
+           flatten(list_transform(segs, lambda g: list_transform(range(g.first_no, g.last_no + 1),
+               lambda i: CASE WHEN g.optional AND i > g.first_no THEN '[optional] ' ELSE '' END))) AS marks
+    FROM (SELECT comment_id, position_no::INT AS position_no,
+                 list_sort(list(struct_pack(first_no, last_no, optional := section = 'optional'))) AS segs
+          FROM (SELECT comment_id, first_no, last_no, section,
+                       CASE section WHEN 'employer' THEN -1 WHEN 'benefits' THEN -2 WHEN 'roles' THEN 0 ELSE job_no END
+                           AS position_no
+                FROM segments
+                WHERE last_no >= first_no)
+          GROUP BY comment_id, position_no)
 ),
-numbered AS (
-    -- each segment's lines, joined; lines under "加分项" / "Preferred qualifications" (an 'optional' section, but not
-    -- its heading) are marked, so their skills do not tag (skill_matches)
-    SELECT comment_id, seg.first_no, seg.position_no, lines[seg.first_no] AS first_line,
-           array_to_string(CASE WHEN seg.section = 'optional'
-                                THEN [lines[seg.first_no]] || list_transform(lines[seg.first_no + 1:seg.last_no],
-                                                                            lambda l: '[optional] ' || l)
-                                ELSE lines[seg.first_no:seg.last_no] END, chr(10)) AS text
-    FROM (SELECT t.comment_id, t.lines,
-                 unnest(list_transform(s.segs, lambda g: struct_pack(first_no := g.first_no, section := g.section,
-                     position_no := g.position_no, last_no := coalesce(g.next_last_no, len(t.lines))))) AS seg
-          FROM texts AS t
-          JOIN segment_lists AS s USING (comment_id))
-    WHERE seg.last_no >= seg.first_no
+positioned AS (
+    -- a position's text: its lines joined by newlines, picked from the text's lines once per position (issue 3:
+    -- slicing each segment, aggregating the segment texts per position and joining them again copied every text
+    -- three times, ~4 of 18 CPU s at 200k postings; joining each segment's lines and then the segments gave the
+    -- same string, as no segment is empty; list_select, as a lambda reading t.lines copies the list per element).
+    -- Lines under "加分项" / "Preferred qualifications" (an 'optional' section, but not its heading) are marked, so
+    -- their skills do not tag (skill_matches). first_line: the first line of the position's first segment
+    SELECT p.comment_id, p.position_no, t.lines[p.first_no] AS first_line,
+           CASE WHEN p.has_optional
+                THEN array_to_string(list_transform(list_zip(p.marks, list_select(t.lines, p.line_nos)),
+                                                    lambda m: m[1] || m[2]), chr(10))
+                ELSE array_to_string(list_select(t.lines, p.line_nos), chr(10)) END AS text
+    FROM position_lines AS p
+    JOIN texts AS t USING (comment_id)
 )
--- a position's segments in line order (a list sorted on first_no, not string_agg(... ORDER BY): that ordered
--- aggregate over segment texts could not spill to disk, and failed under a memory limit the baseline met);
 -- its title: macro position_title (the line under a "岗位名称" heading, else the first line)
 SELECT comment_id, position_no, position_title(first_line, text) AS title, text
-FROM (SELECT
-          comment_id,
-          position_no::INT AS position_no,
-          arg_min(first_line, first_no) AS first_line,
-          array_to_string(list_transform(list_sort(list(struct_pack(first_no, text))), lambda g: g.text), chr(10))
-              AS text
-      FROM numbered
-      GROUP BY comment_id, position_no)
+FROM positioned
