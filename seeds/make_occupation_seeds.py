@@ -11,7 +11,8 @@ onet_alternate_titles.csv: O*NET 30 `Alternate Titles.xlsx` (each alternate titl
   scored worse on data/eval/occupation_titles.csv: precision 0.975 -> 0.929). onet_title
   is that O*NET occupation's title; n_codes says how ambiguous the title was.
 esco_occupation_titles.csv: ESCO v1 occupations (preferred + alternative labels) -> ISCO-08 unit group, ISCO
-  major groups 1, 2, 3, 7, 8, same one-row-per-title rule.
+  major groups 1, 2, 3, 7, 8, one row per title: the occupation whose preferred label it is, else the unit group
+  it is listed under most often (ties: lowest code).
 csco22_titles.csv: CSCO 2022 (GB/T 6565) detailed occupations (level 4): name without the S (digital) / L (green)
   marker, and each alias, one row per title; a title under several codes keeps the lowest code.
 """
@@ -117,20 +118,24 @@ def build(taxonomy: Path) -> dict[str, int]:
     con.sql(f"""
         WITH esco AS (SELECT * FROM read_csv('{taxonomy / 'esco' / 'occupations_en.csv'}')),
         labels AS (
-            SELECT preferredLabel AS title, iscoGroup::VARCHAR AS isco_code, preferredLabel AS esco_title FROM esco
-            UNION ALL SELECT unnest(string_split(altLabels, chr(10))), iscoGroup::VARCHAR, preferredLabel FROM esco
+            SELECT preferredLabel AS title, iscoGroup::VARCHAR AS isco_code, preferredLabel AS esco_title,
+                   true AS preferred FROM esco
+            UNION ALL SELECT unnest(string_split(altLabels, chr(10))), iscoGroup::VARCHAR, preferredLabel, false
+            FROM esco
         ),
         norm AS (
-            SELECT lower(trim(title)) AS title_lc, isco_code, esco_title FROM labels
+            SELECT lower(trim(title)) AS title_lc, isco_code, esco_title, preferred FROM labels
             WHERE left(isco_code, 1) IN {ISCO_MAJOR} AND length(title) BETWEEN 2 AND 60
         ),
         ranked AS (
-            SELECT title_lc, isco_code, min(esco_title) AS esco_title, count(*) AS n,
-                   count(*) OVER (PARTITION BY title_lc) AS n_codes
+            -- an occupation whose preferred label is the title wins ("data scientist": the occupation data
+            -- scientist, 2511, not bioinformatics scientist, 2131, which lists it as an alternative label)
+            SELECT title_lc, isco_code, coalesce(min(esco_title) FILTER (WHERE preferred), min(esco_title)) AS esco_title,
+                   bool_or(preferred) AS preferred, count(*) AS n, count(*) OVER (PARTITION BY title_lc) AS n_codes
             FROM norm GROUP BY title_lc, isco_code
         )
         SELECT title_lc, isco_code, esco_title, n_codes FROM ranked
-        QUALIFY row_number() OVER (PARTITION BY title_lc ORDER BY n DESC, isco_code) = 1
+        QUALIFY row_number() OVER (PARTITION BY title_lc ORDER BY preferred DESC, n DESC, isco_code) = 1
         ORDER BY title_lc
     """).write_csv(str(SEEDS / "esco_occupation_titles.csv"))
     con.register("extra_df", pd.DataFrame(

@@ -23,7 +23,7 @@ def con(seeded_warehouse):
         "skill_stopphrases.csv": (
             "phrase,reason\nrobotics process automation,RPA is software\n"
         ),
-    }, copied=("onet_alternate_titles.csv",))
+    }, copied=("onet_alternate_titles.csv", "title_abbreviations.csv"))
     old, new = datetime(2026, 1, 1), datetime(2026, 2, 1)
     raw = pd.DataFrame({
         "control_number": [1, 1, 2, 3, 4, 5],

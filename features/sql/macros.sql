@@ -243,7 +243,8 @@ CASE WHEN regexp_matches(line, '\p{Han}') OR NOT regexp_matches(line, '[|｜•�
                    line) END;
 -- en_title_words(title, abbreviations): an English title as the words it is coded on: lower-case, without
 -- parenthetical notes, pay ("25-45k"), employment terms (full-time, on-site, remote, hybrid), level words (senior,
--- sr, junior, jr, staff, principal, lead, founding, intern, head of, I/II/III), then with each abbreviation of the
+-- sr, junior, jr, staff, principal, lead, founding, intern, head of, I/II/III; the federal "Supervisory": a supervisor
+-- of accountants is coded as an accountant, as SOC codes supervisors of professionals), then with each abbreviation of the
 -- map (ref.title_abbreviations: sre -> site reliability engineer) spelled out. "Senior" alone gives no words.
 CREATE OR REPLACE MACRO _en_title_tokens(title) AS
 list_filter(list_transform(string_split_regex(regexp_replace(regexp_replace(lower(title),
@@ -253,7 +254,7 @@ list_filter(list_transform(string_split_regex(regexp_replace(regexp_replace(lowe
 CREATE OR REPLACE MACRO _en_title_kept(ws) AS
 list_filter(ws, lambda w, i:
     w NOT IN ('senior', 'sr', 'snr', 'junior', 'jr', 'staff', 'principal', 'lead', 'founding', 'intern',
-              'internship', 'ii', 'iii', 'iv', 'onsite', 'hybrid')
+              'internship', 'ii', 'iii', 'iv', 'onsite', 'hybrid', 'supervisory')
     -- "Remote Sensing Scientist", "Remote Pilot" keep the word
     AND NOT (w = 'remote' AND coalesce(ws[i + 1], '') NOT IN ('sensing', 'pilot', 'pilots', 'operator', 'support'))
     AND NOT regexp_matches(w, '^[0-9]+(\.[0-9]+)?[kw+]?$')
@@ -261,3 +262,11 @@ list_filter(ws, lambda w, i:
 CREATE OR REPLACE MACRO en_title_words(title, abbreviations) AS
 flatten(list_transform(_en_title_kept(_en_title_tokens(title)),
                        lambda w: string_split(coalesce(abbreviations[w], w), ' ')))[1:20];
+-- en_generic_job_word(w): a one-word English title that names no occupation of its own ("Engineer", "Specialist"):
+-- int_postings__occupations and int_usajobs__occupations code a one-word title only when it is not one of these
+CREATE OR REPLACE MACRO en_generic_job_word(w) AS
+w IN ('engineer', 'engineers', 'developer', 'developers', 'manager', 'managers', 'analyst', 'analysts', 'scientist',
+      'scientists', 'specialist', 'specialists', 'consultant', 'consultants', 'director', 'directors', 'technician',
+      'technicians', 'technologist', 'technologists', 'architect', 'architects', 'designer', 'designers',
+      'administrator', 'administrators', 'officer', 'officers', 'researcher', 'researchers', 'associate',
+      'assistant', 'operator', 'operators', 'coordinator', 'coordinators', 'supervisor', 'supervisors', 'head');

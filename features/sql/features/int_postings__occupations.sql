@@ -56,12 +56,7 @@ en_grams AS (
 en_eligible AS (
     -- a one-word match only for a one-word title that names an occupation of its own
     SELECT * FROM en_grams
-    WHERE n > 1 OR n_words = 1 AND gram NOT IN (
-        'engineer', 'engineers', 'developer', 'developers', 'manager', 'managers', 'analyst', 'analysts', 'scientist',
-        'scientists', 'specialist', 'specialists', 'consultant', 'consultants', 'director', 'directors', 'technician',
-        'technicians', 'technologist', 'technologists', 'architect', 'architects', 'designer', 'designers',
-        'administrator', 'administrators', 'officer', 'officers', 'researcher', 'researchers', 'associate',
-        'assistant', 'operator', 'operators', 'coordinator', 'coordinators', 'supervisor', 'supervisors', 'head')
+    WHERE n > 1 OR n_words = 1 AND NOT en_generic_job_word(gram)
 ),
 zh_grams AS (
     SELECT comment_id, position_no, n, array_to_string(chars[s:s + n - 1], '') AS gram
