@@ -185,3 +185,16 @@ def test_dev_split_meets_the_issue_targets():
     for lang in ("zh", "en"):
         assert rows[("dev", lang, "ai")]["f1"] >= 0.85, rows[("dev", lang, "ai")]
     assert rows[("dev", "zh", "both")]["f1"] >= 0.8
+
+
+def test_a_text_that_is_no_posting_offers_no_position():
+    # a job seeker naming AI and robotics skills: no position needs them, so no tag; the skills are still listed
+    out = tag_texts(["SEEKING WORK | Remote | ML engineer, 8 years of computer vision for industrial robots. Resume: x.io"])[0]
+    assert (out["is_posting"], out["ai"], out["mfg"], out["both"]) == (False, False, False, False)
+    assert "computer vision" in out["ai_skills"]
+    # a bare title in traditional characters is a posting (the short-text rule reads 工程師 as well as 工程师)
+    out = tag_texts(["機器視覺工程師"])[0]
+    assert (out["is_posting"], out["ai"]) == (True, True)
+    # a short text without a title word is not counted, but its tags stand (the weak not-a-posting reason)
+    out = tag_texts(["视觉算法"])[0]
+    assert (out["is_posting"], out["not_posting_reason"], out["ai"]) == (False, "too short to be a posting", True)

@@ -53,9 +53,10 @@ CASE
     WHEN text LIKE '%上一期《谁在招人？》的招聘汇总%' OR text LIKE '%招聘汇总%有意的朋友%'
       OR text LIKE '%上个月的招聘信息汇总%' OR text LIKE '%上个月的招聘汇总%' THEN 'moderator recap'
     WHEN regexp_matches(text, '^\s*本月招聘帖(已)?关闭') THEN 'moderator notice'
-    -- a bare job title ("Data Scientist", "机器视觉算法工程师") is a posting however short (issue 3: tag a title)
+    -- a bare job title ("Data Scientist", "机器视觉算法工程师", traditional "機器學習工程師") is a posting however
+    -- short (issue 3: tag a title); this runs before the text is converted to simplified characters
     WHEN length(text) < 60 AND NOT regexp_matches(lower(text),
-        '工程师|开发|专家|经理|实习|研究员|架构师|设计师|技术员|招聘|engineer|developer|scientist|specialist|analyst|manager|technician|officer|director|assistant|intern|machinist|welder|mechanic|statistician|lead\b')
+        '工程师|工程師|开发|開發|专家|專家|经理|經理|实习|實習|研究员|研究員|架构师|架構師|设计师|設計師|技术员|技術員|招聘|engineer|developer|scientist|specialist|analyst|manager|technician|officer|director|assistant|intern|machinist|welder|mechanic|statistician|lead\b')
         -- short Chinese chatter ("已投递", "+1") is not; a short English line is read as a title
         AND (regexp_matches(text, '[\x{4e00}-\x{9fff}]') OR length(trim(text)) < 8)
         THEN 'too short to be a posting'

@@ -11,6 +11,11 @@
 --      ai_mfg ("both"): one position needs AI and is in or for manufacturing, i.e. the AI term and the
 --      manufacturing term are in the same position, or the manufacturing term describes the employer (the text
 --      before the first position, or an employer section).
+--      A text that is not a posting (a job seeker's "SEEKING WORK ... computer vision for robotics", a question, a
+--      recap, a quoting reply) offers no position: ai, mfg and ai_mfg are false (LABELLING.md rule 1); its skills
+--      and evidence are still listed, so a reader sees what it names. "Too short to be a posting" is the weak one of
+--      those reasons (a short text without a title word: "视觉算法" given alone): its tags stand, and it is
+--      still not counted (int_postings__counted reads is_posting).
 WITH req AS (
     SELECT * FROM features.int_postings__skill_matches WHERE is_required AND position_no >= -1
 ),
@@ -75,9 +80,9 @@ SELECT
     c.is_posting,
     c.not_posting_reason,
     greatest(pc.n_positions, 1) AS n_positions,
-    coalesce(pc.ai, false) AS ai,
-    coalesce(pc.mfg, false) AS mfg,
-    coalesce(pc.same_position_both OR (pc.ai AND pc.employer_mfg), false) AS ai_mfg,
+    c.offers_position AND coalesce(pc.ai, false) AS ai,
+    c.offers_position AND coalesce(pc.mfg, false) AS mfg,
+    c.offers_position AND coalesce(pc.same_position_both OR (pc.ai AND pc.employer_mfg), false) AS ai_mfg,
     coalesce(s.ai_skills, []) AS ai_skills,
     coalesce(s.mfg_skills, []) AS mfg_skills,
     coalesce(s.clusters, []) AS clusters,
@@ -85,6 +90,7 @@ SELECT
     coalesce(s.evidence, []) AS evidence,
     c.batch_id,
     c.source
-FROM staging.stg_postings__comments AS c
+FROM (SELECT *, is_posting OR not_posting_reason = 'too short to be a posting' AS offers_position
+      FROM staging.stg_postings__comments) AS c
 LEFT JOIN per_comment AS pc USING (comment_id)
 LEFT JOIN skills AS s USING (comment_id)
