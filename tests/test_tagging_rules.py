@@ -198,3 +198,10 @@ def test_a_text_that_is_no_posting_offers_no_position():
     # a short text without a title word is not counted, but its tags stand (the weak not-a-posting reason)
     out = tag_texts(["视觉算法"])[0]
     assert (out["is_posting"], out["not_posting_reason"], out["ai"]) == (False, "too short to be a posting", True)
+
+
+def test_software_factories_are_not_factories():
+    # the design pattern and Azure Data Factory name a factory that makes nothing
+    assert tags("Systems Programmer\nC++; the abstract factory pattern; pipelines on Azure Data Factory")[1] is False
+    assert tags("## Java后端开发工程师\n熟悉设计模式（单例、工厂模式）")[1] is False
+    assert tags("## 产线工程师\n负责工厂产线的自动化改造")[1] is True
