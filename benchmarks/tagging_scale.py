@@ -192,6 +192,11 @@ stg comments 17.7 / 34.9, attributes 37.9 / 74.7, reposts 48.0 / 86.1, positions
 46.4 / 89.3, tagged 4.7 / 9.0. The issue's 5 minutes is met with 82 s to spare. The 1M gain is larger than the
 200k CPU seconds above predict (reposts 157.5 -> 86.1 CPU s, positions 149.2 -> 61.9): the lower peak memory of
 the position split left DuckDB room at 1M, where the earlier runs had come within 6 GB of the machine's 24.
+Two more runs at 866ebeb (20:55 and 21:03; its later commits leave ingest, clean-up and the skill matcher's hot path
+as they were, and add 8 stop phrases): 280.4 s and 252.5 s (ingest 36.8 / 28.9, clean 139.5 / 128.2, tag 104.1 /
+95.4; peak 13.8 GB). Unchanged code ran slower in the same proportion (ingest 24.8 -> 36.8 and 28.9 s, reposts CPU 86.1 ->
+112.2 s), so the machine itself varied by ~20-30% between runs: read 1M as 3.5-4.7 min (212-280 s over four runs),
+under the issue's 5 minutes in each.
 
 Run: .venv/bin/python benchmarks/tagging_scale.py [--n 1000000] [--baseline-n 5000] [--threads 2] [--db FILE]
      [--memory-limit 6GB]
