@@ -190,8 +190,9 @@ staging.stg_postings__comments in the chain (both empty here: 0.1-0.6 s), at 90c
 clean 104.3 / 112.8 s, tag 82.8 / 80.0 s; peak memory 13.9 GB (was 18.6); wall / CPU s per model (first run):
 stg comments 17.7 / 34.9, attributes 37.9 / 74.7, reposts 48.0 / 86.1, positions 31.7 / 61.9, skill_matches
 46.4 / 89.3, tagged 4.7 / 9.0. The issue's 5 minutes is met with 82 s to spare. The 1M gain is larger than the
-200k CPU seconds above predict (reposts 157.5 -> 86.1 CPU s, positions 149.2 -> 61.9): the lower peak memory of
-the position split left DuckDB room at 1M, where the earlier runs had come within 6 GB of the machine's 24.
+200k CPU seconds above predict (reposts 157.5 -> 86.1 CPU s, positions 149.2 -> 61.9): probably the lower peak
+memory of the position split, which left DuckDB room at 1M where the earlier runs had come within 6 GB of the
+machine's 24, and in part the machine's own speed, which varies between runs (below).
 Two more runs at 866ebeb (20:55 and 21:03; its later commits leave ingest, clean-up and the skill matcher's hot path
 as they were, and add 8 stop phrases): 280.4 s and 252.5 s (ingest 36.8 / 28.9, clean 139.5 / 128.2, tag 104.1 /
 95.4; peak 13.8 GB). Unchanged code ran slower in the same proportion (ingest 24.8 -> 36.8 and 28.9 s, reposts CPU 86.1 ->
