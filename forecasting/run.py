@@ -30,11 +30,11 @@ from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
-from forecasting.panel import check_regular, min_train_length, season_length, validate_panel
+from forecasting.panel import check_regular, iter_series, min_train_length, season_length, validate_panel
 from forecasting.race import RaceRule, race_samples, race_verdict, raced_models
 from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, EXPENSIVE, PREFERRED, RACE,
                                   SWITCH_MARGIN, build_global_models, build_models)
-from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups
+from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups, short_series_choice
 
 log = logging.getLogger(__name__)
 
@@ -268,8 +268,15 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     uids = panel["unique_id"].unique()
     # a group whose race skipped models chooses among the others, over all its series (select_by_group)
     skipped_in_group = {groups[u]: set(models_) for u, (models_, _) in skipped.items()}
+    # series too short to backtest: naive, not seasonal naive (select.short_series_choice)
+    windows_of = quality.groupby("unique_id")["n_windows"].max()
+    too_short = set(windows_of.index[windows_of.fillna(0).to_numpy() == 0].astype(str))
+    naive_rows = set(forecasts.loc[forecasts["model"].eq("naive") & forecasts["unique_id"].isin(too_short),
+                                   "unique_id"]) if too_short else set()
+    short = {uid: short_series_choice(len(y), m, baseline, uid in naive_rows)
+             for uid, _, y in iter_series(panel) if uid in too_short}
     chosen = select_by_group(quality, baseline, groups, SWITCH_MARGIN, preferred=PREFERRED, series=uids,
-                             no_preference=counts, skipped=skipped_in_group)
+                             no_preference=counts, skipped=skipped_in_group, short=short)
     quality = _with_skipped(quality, skipped)
     pick = dict(zip(chosen["unique_id"], chosen["model"], strict=True))
     quality["is_selected"] = quality["model"] == quality["unique_id"].map(pick)

@@ -10,6 +10,13 @@ then leaves the group's choice only if its own best model is better by a clear m
 Sparse or small-count series form their own group within their source (selection_groups): pooled with
 dense indices they inherited the ensemble, whose members (ETS, GBM) chase single spikes, although TSB
 or naive scored better on them (e.g. demand/CN/zh_postings/ai_mfg, demand/GLOBAL/hn/opencv).
+
+A series too short for a backtest window has no score of its own. It gets naive: a series that short
+(two seasons or fewer, forecasting/panel.min_train_length) is below the three seasons the M4
+competition's seasonality test needs, so no seasonality is shown. (Its group's choice, where
+backtested siblings made one, was tried: drift on a 2-point annual series gave zero-width intervals.) Keeping the monthly baseline (seasonal naive) for
+every short series repeated a single past year: on the Indeed sector indices at a cutoff with 24 months of history it scored mean
+MASE 4.2 where naive scored 1.5 (benchmarks/forecast_indeed.py --windows 10).
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ RECENT_POINTS = 24
 # Below a mean of 5 a count's Poisson noise alone is about 45% of its level or more (sd sqrt(5)).
 SMALL_COUNT_MEAN = 5.0
 COUNTS_SUFFIX = " (small counts)"
+
+# The M4 competition's seasonality test (as in R forecast's thetaf) needs at least 3 seasons of data.
+SEASONS_TO_SHOW = 3
 
 # MASE values this close count as a tie (e.g. ETS that fell back to naive scores exactly like naive).
 _TIE_RTOL = 1e-9
@@ -125,6 +135,16 @@ def _switch(rows: _Rows, group_model: str, margin: float) -> tuple[str, str] | N
     return None
 
 
+def short_series_choice(n_points: int, m: int, baseline: str, has_naive: bool) -> tuple[str, str]:
+    """Return (model, reason) for a series too short to backtest (no more than the 2 seasons a window
+    trains on): naive, since fewer than SEASONS_TO_SHOW seasons cannot show seasonality (the M4
+    competition's rule); the baseline where it is naive already or naive did not forecast the series."""
+    if m <= 1 or baseline == "naive" or not has_naive:
+        return baseline, f"too short to backtest: {baseline} kept"
+    return "naive", (f"too short to backtest: naive ({n_points} points, fewer than the {SEASONS_TO_SHOW * m}"
+                     f" ({SEASONS_TO_SHOW} seasons) that could show seasonality)")
+
+
 def is_small_count(y: np.ndarray) -> bool:
     """Return True if the recent points are non-negative and sparse (Syntetos-Boylan) or of mean below 5."""
     recent = np.asarray(y, dtype=float)[-RECENT_POINTS:]
@@ -151,7 +171,8 @@ def selection_groups(panel: pd.DataFrame) -> dict[str, str]:
 def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str], margin: float,
                     preferred: str | None = None, series: Iterable[str] | None = None,
                     no_preference: Collection[str] = (),
-                    skipped: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
+                    skipped: Mapping[str, Collection[str]] | None = None,
+                    short: Mapping[str, tuple[str, str]] | None = None) -> pd.DataFrame:
     """Return one row per unique_id: the group's choice, or the series' own best model where that is
 
     below (1 - margin) x the group choice's MASE. The group's choice is `preferred` where its mean MASE
@@ -160,6 +181,7 @@ def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str]
     series, and series too short to backtest, are chosen per series (select_models). `skipped` maps a
     group to models a race did not fit on most of its series (forecasting/race.py): the group's choice
     is made among the others, over all its series; a sampled series may still switch to one of them.
+    `short` (e.g. short_series_choice) gives the pick of a series too short to backtest (default: the baseline).
     """
     if not 0.0 <= margin <= 1.0:
         raise ValueError(f"margin must be in [0, 1], got {margin!r}")
@@ -179,6 +201,9 @@ def select_by_group(quality: pd.DataFrame, baseline: str, groups: dict[str, str]
             if first_reason[uid].startswith("too short"):
                 continue
             picks[uid] = _switch(by_series[uid], model, margin) or (model, f"group {g}: {model} {why}")
+    for uid, pick in (short or {}).items():
+        if uid not in picks and uid in first_reason and first_reason[uid].startswith("too short"):
+            picks[uid] = pick
     if picks:
         # one assignment instead of a .loc write per series (~1 ms each at 10,000 series)
         changed = pd.Index(list(picks), dtype=per_series.index.dtype)

@@ -56,14 +56,30 @@ def test_selected_rows_copy_the_chosen_model(monthly_result):
         np.testing.assert_array_equal(a, b)
 
 
-def test_too_short_series_is_reported_and_keeps_the_baseline(monthly_result):
+def test_too_short_series_is_reported_and_gets_naive_without_seasons_to_test(monthly_result):
     q = monthly_result.quality.set_index(["unique_id", "model"])
-    assert q.loc[("tiny", "seasonal_naive"), "is_selected"]
+    assert q.loc[("tiny", "naive"), "is_selected"]
     assert q.loc[("tiny", "ets"), "n_windows"] == 0 and np.isnan(q.loc[("tiny", "ets"), "mase"])
-    assert q.loc[("tiny", "ets"), "reason"] == "too short to backtest: seasonal_naive kept"
+    assert q.loc[("tiny", "ets"), "reason"] == ("too short to backtest: naive (6 points, fewer than the 36"
+                                                " (3 seasons) that could show seasonality)")
     assert "tiny" not in set(monthly_result.backtest["unique_id"])
     # 36 points: h = 6 fits, and 36 - 6 - 24 = 6 leaves room for all 3 windows, 3 periods apart
     assert q.loc[("trend_b", "ets"), "horizon"] == 6 and q.loc[("trend_b", "ets"), "n_windows"] == 3
+
+
+def test_short_series_gets_naive_and_keeps_the_baseline_without_it():
+    season = 20 * np.sin(2 * np.pi * np.arange(60) / 12)
+    parts = [_series(f"g/long_{i}", _trend(60, i) + season) for i in range(3)]
+    parts.append(_series("g/short", (_trend(60, 9) + season)[-24:], start="2022-01-01"))  # 2 seasons: no window
+    panel = pd.concat(parts, ignore_index=True)
+    q = forecast_panel(panel, "MS", horizon=6, backtest_windows=2, step=3).quality
+    q = q[q["is_selected"]].set_index("unique_id")
+    assert q.loc["g/short", "model"] == "naive"
+    assert q.loc["g/long_0", "reason"].startswith("group g: ")  # the siblings are chosen as before
+    # without naive in the model list the baseline stays
+    q = forecast_panel(panel, "MS", horizon=6, backtest_windows=2, step=3, models=["ets"]).quality
+    assert q[q["is_selected"]].set_index("unique_id").loc["g/short", "reason"] == (
+        "too short to backtest: seasonal_naive kept")
 
 
 def test_nonnegative_clips_only_the_named_count_series(monthly_result):
