@@ -32,6 +32,10 @@ def backtest(
     nonnegative: bool = typer.Option(False, "--nonnegative/--allow-negative",
                                      help="Clip forecasts and intervals at 0 (counts)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes fitting series."),
+    inner_windows: int = typer.Option(None, "--inner-windows", min=1,
+                                      help="Windows of the backtest that selects and calibrates before each"
+                                           " cutoff (default: --windows). Score many cutoffs with a few inner"
+                                           " windows to see coverage over time as production would have run."),
 ) -> None:
     """Backtest every model and talentcast's own selection on your series; write forecasts and scores."""
     from forecasting.evaluate_file import backtest_file
@@ -40,7 +44,7 @@ def backtest(
     err = Console(stderr=True)
     try:
         result = backtest_file(input, freq, horizon, windows, step, output, models=names,
-                               nonnegative=nonnegative, workers=workers)
+                               nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from None

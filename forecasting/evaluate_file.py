@@ -68,12 +68,14 @@ def _truncate(panel: pd.DataFrame, drop_last: pd.Series) -> pd.DataFrame:
 
 def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, step: int,
                    models: list[str] | None = None, nonnegative: bool = False, workers: int = 1,
-                   levels: Sequence[int] = (80, 95)) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   levels: Sequence[int] = (80, 95),
+                   inner_windows: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (backtest, selection): backtest one row per (unique_id, cutoff, ds, model) incl. 'selected';
 
     selection one row per (unique_id, cutoff) with the model chosen from data up to that cutoff and why.
     Series too short for a window (min_train_length(freq) points before its cutoff) get fewer windows,
-    the latest ones, as in cross_validation.
+    the latest ones, as in cross_validation. The inner backtest before each cutoff (selection and
+    intervals) has `inner_windows` windows, `windows` unless given, `step` apart.
     """
     panel = validate_panel(panel)
     check_regular(panel, freq)
@@ -91,7 +93,8 @@ def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, s
         if ids.empty:
             continue
         train = _truncate(panel, pd.Series(horizon + j * step, index=ids))
-        r = forecast_panel(train, freq, horizon, windows, step, models=models, nonnegative=nonnegative,
+        r = forecast_panel(train, freq, horizon, windows if inner_windows is None else inner_windows, step,
+                           models=models, nonnegative=nonnegative,
                            workers=workers, levels=levels)
         cutoff = train.groupby("unique_id")["ds"].max().rename("cutoff")
         fc = r.forecasts.merge(cutoff, left_on="unique_id", right_index=True)
@@ -121,14 +124,17 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
 
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
                   models: list[str] | None = None, nonnegative: bool = False,
-                  workers: int = 1) -> dict[str, object]:
+                  workers: int = 1, inner_windows: int | None = None) -> dict[str, object]:
     """Write backtest, selection, scores (series x model), scores_by_horizon and summary CSVs to output.
+
+    inner_windows: windows of the backtest the engine selects and calibrates by before each cutoff
+    (default `windows`), so many cutoffs can be scored while the engine runs as it would in production.
 
     Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows}.
     """
     panel = read_panel_file(Path(input))
     bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
-                                   nonnegative=nonnegative, workers=workers)
+                                   nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
     valid = validate_panel(panel)
     m = season_length(freq)
     scores = evaluate(bt, valid, m)

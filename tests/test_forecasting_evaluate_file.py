@@ -96,6 +96,25 @@ def test_read_errors_name_the_file_and_value(tmp_path):
         read_panel_file(tmp_path / "p.json")
 
 
+def test_inner_windows_set_the_engines_backtest_apart_from_the_scored_cutoffs(tmp_path):
+    panel = read_panel_file(INDEED)
+    models = ["naive", "ets"]
+    bt, sel = backtest_panel(panel, "MS", horizon=3, windows=3, step=2, inner_windows=1, models=models)
+    assert sel["cutoff"].nunique() == 3
+    # the selected rows at the first cutoff are what the engine publishes with ONE inner window
+    first_cut = sel["cutoff"].min()
+    got = bt[(bt["model"] == "selected") & (bt["cutoff"] == first_cut)].sort_values(["unique_id", "ds"])
+    train = panel[panel["ds"] <= first_cut]
+    for inner, same in ((1, True), (3, False)):
+        fc = forecast_panel(train, "MS", 3, inner, 2, models=models).forecasts
+        fc = fc[fc["model"] == "selected"].sort_values(["unique_id", "ds"])
+        assert np.allclose(got["lo_80"].to_numpy(), fc["lo_80"].to_numpy()) == same  # conformal: windows matter
+    panel.to_csv(tmp_path / "p.csv", index=False)
+    backtest_file(tmp_path / "p.csv", "MS", 3, 3, 2, tmp_path / "out", models=models, inner_windows=1)
+    written = pd.read_csv(tmp_path / "out" / "backtest.csv", parse_dates=["cutoff", "ds"])
+    assert written["cutoff"].nunique() == 3 and len(written) == len(bt)
+
+
 def test_parquet_input_and_too_short_series(tmp_path):
     panel = pd.concat([_annual("long", [3, 4, 5, 4, 6, 7, 8]), _annual("short", [1, 2, 3])])
     panel.to_parquet(tmp_path / "p.parquet")
