@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import poisson
 
 from forecasting.panel import iter_series
 
@@ -174,3 +175,47 @@ def calibrate(forecasts: pd.DataFrame, backtest: pd.DataFrame, panel: pd.DataFra
     bt = bt.drop(columns="step").assign(**bt_cols).loc[backtest.index]
     fc = fc.drop(columns="step").assign(**fc_cols).loc[forecasts.index]
     return fc, bt, methods
+
+
+def zero_history_upper(n_points: int, level: int) -> float:
+    """Return the upper end of a level% prediction interval for the next count after n_points zeros.
+
+    The Poisson quantile (1 + level) / 2 at the rate's exact one-sided upper confidence limit at the same
+    probability, -ln(1 - p) / n (Garwood 1936; at 95% one-sided this is the "rule of three", 3 / n).
+    """
+    p = (1.0 + level / 100.0) / 2.0
+    return float(poisson.ppf(p, -math.log(1.0 - p) / max(int(n_points), 1)))
+
+
+def widen_zero_histories(frame: pd.DataFrame, panel: pd.DataFrame, ids: set[str] | None,
+                         levels: Sequence[int], at: str | None = None) -> pd.DataFrame:
+    """Return frame with the upper bounds of count series that have seen no event yet raised to
+    zero_history_upper: every model forecasts 0 +/- 0 there, as if no event could ever come.
+
+    ids: the count series (None: all); `at` names the frame's cutoff column (backtest rows: the history
+    up to each cutoff), None for forecasts (the whole history).
+    """
+    counts = panel if ids is None else panel[panel["unique_id"].isin(ids)]
+    if counts.empty or frame.empty:
+        return frame
+    counts = counts.sort_values(["unique_id", "ds"], kind="mergesort")
+    state = counts[["unique_id", "ds"]].assign(
+        events=counts["y"].abs().groupby(counts["unique_id"], sort=False).cumsum().to_numpy(),
+        n=counts.groupby("unique_id", sort=False).cumcount().to_numpy() + 1)
+    if at is None:
+        state = state.groupby("unique_id", sort=False).tail(1).drop(columns="ds")
+        keys = ["unique_id"]
+    else:
+        state = state.rename(columns={"ds": at})
+        keys = ["unique_id", at]
+    found = frame[keys].merge(state, on=keys, how="left")
+    zero = (found["events"] == 0).to_numpy()
+    if not zero.any():
+        return frame
+    frame = frame.copy()
+    n = found["n"].to_numpy()
+    for level in levels:
+        upper = np.array([zero_history_upper(int(k), level) if z else np.nan for k, z in zip(n, zero, strict=True)])
+        col = f"hi_{level}"
+        frame[col] = np.where(zero, np.fmax(frame[col].to_numpy(dtype=float), upper), frame[col].to_numpy())
+    return frame

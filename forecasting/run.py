@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from forecasting.backtest import backtest_and_forecast
 from forecasting.ensemble import ENSEMBLE, add_ensemble
 from forecasting.global_backtest import global_cross_validation, global_forecast
-from forecasting.intervals import calibrate
+from forecasting.intervals import calibrate, widen_zero_histories
 from forecasting.metrics import evaluate, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import check_regular, iter_series, min_train_length, season_length, validate_panel
@@ -260,6 +260,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     if nonnegative is True or clip_ids:
         forecasts = _clip(forecasts, clip_ids, levels)
         backtest = _clip(backtest, clip_ids, levels)
+        # a count with no event yet: not 0 +/- 0 (intervals.zero_history_upper)
+        forecasts = widen_zero_histories(forecasts, panel, clip_ids, levels)
+        backtest = widen_zero_histories(backtest, panel, clip_ids, levels, at="cutoff")
     forecasts = forecasts.sort_values(["unique_id", "model", "ds"], kind="mergesort", ignore_index=True)
     backtest = backtest.sort_values(["unique_id", "model", "cutoff", "ds"], kind="mergesort", ignore_index=True)
 

@@ -82,6 +82,32 @@ def test_short_series_gets_naive_and_keeps_the_baseline_without_it():
         "too short to backtest: seasonal_naive kept")
 
 
+def test_a_count_with_no_event_yet_gets_an_upper_bound_above_zero():
+    from forecasting.intervals import zero_history_upper
+
+    # 11 zeros: the rate's upper limit is ln(10) / 11 = 0.21 (80%: P(0) 0.81 < 0.90, so 1) and ln(40) / 11 =
+    # 0.34 (95%: P(<= 1) 0.955 < 0.975, so 2)
+    assert zero_history_upper(11, 80) == 1.0 and zero_history_upper(11, 95) == 2.0
+    assert zero_history_upper(30, 80) == 0.0 and zero_history_upper(30, 95) == 1.0  # ln(10)/30: P(0) > 0.9
+    panel = pd.concat([_series("z/none", np.zeros(30)), _series("z/late", np.r_[np.zeros(27), [2, 0, 1]]),
+                       _series("z/short", np.zeros(11), start="2020-07-01")], ignore_index=True)
+    r = forecast_panel(panel, "MS", 3, 2, 3, nonnegative={"z/none", "z/late", "z/short"})
+    sel = r.forecasts[r.forecasts["model"] == "selected"].set_index("unique_id")
+    assert (sel.loc["z/short", "hi_80"] == 1.0).all() and (sel.loc["z/short", "hi_95"] == 2.0).all()
+    assert (sel.loc["z/none", "hi_95"] >= 1.0).all() and (sel.loc[:, "lo_80"] >= 0).all()
+    bt = r.backtest.set_index("unique_id")
+    assert (bt.loc["z/none", "hi_95"] >= 1.0).all()  # every cutoff of a series still without an event
+    # the history is read up to each row's cutoff: before z/late's first event its bounds are raised, after it not
+    from forecasting.intervals import widen_zero_histories
+
+    rows = pd.DataFrame({"unique_id": "z/late", "cutoff": pd.to_datetime(["2021-03-01", "2021-07-01"]),
+                         "ds": pd.to_datetime(["2021-04-01", "2021-08-01"]), "y_hat": 0.0,
+                         "lo_80": 0.0, "hi_80": 0.0, "lo_95": 0.0, "hi_95": 0.0})
+    out = widen_zero_histories(rows, panel, {"z/late"}, (80, 95), at="cutoff")
+    assert out["hi_95"].tolist() == [1.0, 0.0] and out["hi_80"].tolist() == [0.0, 0.0]  # 27 zeros, then an event
+    assert widen_zero_histories(rows, panel, {"z/none"}, (80, 95), at="cutoff").equals(rows)  # not a listed id
+
+
 def test_nonnegative_clips_only_the_named_count_series(monthly_result):
     f, bt = monthly_result.forecasts, monthly_result.backtest
     cols = ["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]
