@@ -54,3 +54,9 @@ def backtest(
         out.print(f"{len(result['skipped'])} series too short to backtest: {', '.join(result['skipped'][:10])}")
     for model, mase in sorted(result["mase"].items(), key=lambda kv: kv[1]):
         out.print(f"  {model:<16} mean MASE {mase:.3f}")
+    by_cut = result["selected_by_cutoff"]
+    if len(by_cut):
+        # errors of all series move together: each cutoff is one draw of time, so show them apart
+        out.print("selected forecasts' interval coverage by cutoff (mean over series):")
+        for cutoff, row in by_cut.iterrows():
+            out.print(f"  {cutoff:%Y-%m-%d}  " + "  ".join(f"{c.split('_')[1]}% {v:.2f}" for c, v in row.items()))

@@ -17,14 +17,15 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import CV_KEYS, windows_that_fit
-from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import PANEL_COLUMNS, check_regular, min_train_length, season_length, validate_panel
 from forecasting.run import forecast_panel
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizon.csv", "summary.csv")
+OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizon.csv", "scores_by_cutoff.csv",
+                "summary.csv")
 
 
 def read_panel_file(path: Path) -> pd.DataFrame:
@@ -125,12 +126,13 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
                   models: list[str] | None = None, nonnegative: bool = False,
                   workers: int = 1, inner_windows: int | None = None) -> dict[str, object]:
-    """Write backtest, selection, scores (series x model), scores_by_horizon and summary CSVs to output.
+    """Write backtest, selection, scores (series x model), scores_by_horizon, scores_by_cutoff and summary CSVs.
 
     inner_windows: windows of the backtest the engine selects and calibrates by before each cutoff
     (default `windows`), so many cutoffs can be scored while the engine runs as it would in production.
 
-    Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows}.
+    Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows,
+    'selected_by_cutoff': mean 80/95% coverage of the selected rows per cutoff, 'mase': {model: mean MASE}}.
     """
     panel = read_panel_file(Path(input))
     bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
@@ -139,9 +141,10 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
     m = season_length(freq)
     scores = evaluate(bt, valid, m)
     by_h = evaluate_by_horizon(bt, valid, m)
+    by_cut = evaluate_by_cutoff(bt, valid, m)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    frames = dict(zip(OUTPUT_FILES, (bt, selection, scores, by_h, summarize(scores)), strict=True))
+    frames = dict(zip(OUTPUT_FILES, (bt, selection, scores, by_h, by_cut, summarize(scores)), strict=True))
     files = {}
     for name, frame in frames.items():
         frame = frame.copy()
@@ -152,5 +155,9 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
         files[name] = str(output / name)
     scored = set(bt["unique_id"])
     skipped = sorted(set(valid["unique_id"]) - scored)
+    selected = by_cut[by_cut["model"] == "selected"]
+    per_cutoff = (selected.groupby("cutoff")[[c for c in ("coverage_80", "coverage_95") if c in selected]].mean()
+                  if "coverage_80" in selected else pd.DataFrame())
     return {"files": files, "series": len(scored), "skipped": skipped, "rows": len(bt),
+            "selected_by_cutoff": per_cutoff,
             "mase": {r.model: float(r.mase) for r in frames["summary.csv"].itertuples() if np.isfinite(r.mase)}}

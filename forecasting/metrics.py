@@ -1,4 +1,4 @@
-"""Backtest accuracy per (unique_id, model), and per horizon step, each read against a naive scale."""
+"""Backtest accuracy per (unique_id, model), per horizon step and per cutoff, each read against a naive scale."""
 
 from __future__ import annotations
 
@@ -94,3 +94,12 @@ def evaluate_by_horizon(cv: pd.DataFrame, panel: pd.DataFrame, season_length: in
     """Return the evaluate() metrics per (unique_id, model, step), step = 1..h within each window."""
     d, levels = _prepare(cv, panel, season_length)
     return _aggregate(d, ["unique_id", "model", "step"], levels)
+
+
+def evaluate_by_cutoff(cv: pd.DataFrame, panel: pd.DataFrame, season_length: int) -> pd.DataFrame:
+    """Return the evaluate() metrics per (unique_id, model, cutoff): how accuracy and coverage move in time.
+
+    All series' errors tend to move together, so a few cutoffs are a few draws of time; this shows them.
+    """
+    d, levels = _prepare(cv, panel, season_length)
+    return _aggregate(d, ["unique_id", "model", "cutoff"], levels)

@@ -74,6 +74,14 @@ def test_backtest_file_on_real_indeed_sectors(tmp_path):
     assert bt.loc[bt["cutoff"] == "2024-02-01", "ds"].max() == "2024-08-01"
     by_h = pd.read_csv(tmp_path / "scores_by_horizon.csv")
     assert by_h["step"].tolist()[:6] == [1, 2, 3, 4, 5, 6] and (by_h["n_windows"] == 4).all()
+    by_cut = pd.read_csv(tmp_path / "scores_by_cutoff.csv")
+    assert len(by_cut) == 6 * 7 * 4 and (by_cut["n_windows"] == 1).all() and (by_cut["horizon"] == 6).all()
+    # the per-cutoff coverage averages back to the overall coverage of each series and model
+    back = by_cut.groupby(["unique_id", "model"])["coverage_80"].mean()
+    scores = pd.read_csv(tmp_path / "scores.csv").set_index(["unique_id", "model"])["coverage_80"]
+    np.testing.assert_allclose(back.sort_index().to_numpy(), scores.sort_index().to_numpy(), rtol=1e-5)  # %.6g
+    cut_cov = result["selected_by_cutoff"]
+    assert list(cut_cov.columns) == ["coverage_80", "coverage_95"] and len(cut_cov) == 4
     summary = pd.read_csv(tmp_path / "summary.csv").set_index("model")
     # on these trending indices the engine's own pick beats both naive baselines on later data
     assert summary.loc["selected", "mase"] < summary.loc["naive", "mase"] < summary.loc["seasonal_naive", "mase"]
@@ -135,6 +143,7 @@ def test_cli_command(tmp_path):
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "1 series backtested, 6 rows written" in r.output
+    assert "coverage by cutoff" in r.output and "2015-01-01  80% " in r.output
     assert set(pd.read_csv(tmp_path / "out" / "backtest.csv")["model"]) == {"naive", "drift", "selected"}
     r = CliRunner().invoke(app, [*args[:3], "--freq", "M", *args[5:]])
     assert r.exit_code == 1 and "unsupported freq 'M'" in r.output
