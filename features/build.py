@@ -116,6 +116,7 @@ MARTS = [
     Model("marts", "supply_forecast", ("unique_id", "ds")),
     Model("marts", "model_quality", ("unique_id", "model")),
     Model("marts", "model_quality_by_horizon", ("unique_id", "model", "step")),
+    Model("marts", "model_quality_by_cutoff", ("unique_id", "model", "cutoff")),
     Model("marts", "reconciliation_quality", ("hierarchy", "level", "method")),
     Model("marts", "reconciled_forecast", ("unique_id", "ds")),
     Model("marts", "skill_trends", ("source", "level", "name", "ds")),  # before program_outlook, which reads it

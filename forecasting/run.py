@@ -28,7 +28,7 @@ from forecasting.backtest import backtest_and_forecast
 from forecasting.ensemble import ENSEMBLE, add_ensemble
 from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate, widen_zero_histories
-from forecasting.metrics import evaluate, evaluate_by_horizon
+from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import check_regular, iter_series, min_train_length, season_length, validate_panel
 from forecasting.race import RaceRule, race_samples, race_verdict, raced_models
@@ -44,12 +44,14 @@ BATCHES_PER_WORKER = 4
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """Long frames of one run: forecasts (incl. model='selected'), backtest, quality, quality_by_horizon."""
+    """Long frames of one run: forecasts (incl. model='selected'), backtest, quality, quality_by_horizon,
+    quality_by_cutoff (the scores of each backtest window: how accuracy and coverage moved in time)."""
 
     forecasts: pd.DataFrame
     backtest: pd.DataFrame
     quality: pd.DataFrame
     quality_by_horizon: pd.DataFrame
+    quality_by_cutoff: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     quality["interval_method"] = quality["model"].map(interval_method).astype("str")
     by_h = evaluate_by_horizon(backtest, panel, m)
     by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
+    by_cut = evaluate_by_cutoff(backtest, panel, m)
+    by_cut["is_selected"] = by_cut["model"] == by_cut["unique_id"].map(pick)
 
     selected = forecasts[forecasts["model"] == forecasts["unique_id"].map(pick)].copy()
     selected["selected_model"] = selected["model"]
@@ -297,7 +301,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     forecasts["selected_model"] = pd.Series(pd.NA, index=forecasts.index, dtype="str")
     forecasts = pd.concat([forecasts, selected], ignore_index=True).sort_values(
         ["unique_id", "model", "ds"], kind="mergesort", ignore_index=True)
-    return ForecastResult(forecasts=forecasts, backtest=backtest, quality=quality, quality_by_horizon=by_h)
+    return ForecastResult(forecasts=forecasts, backtest=backtest, quality=quality, quality_by_horizon=by_h,
+                          quality_by_cutoff=by_cut)
 
 
 def _with_unscored(quality: pd.DataFrame, panel: pd.DataFrame, names: list[str]) -> pd.DataFrame:

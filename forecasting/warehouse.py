@@ -12,7 +12,7 @@ from forecasting.hierarchy_step import write_reconciliation
 from forecasting.registry import RACE
 from forecasting.run import ForecastResult, forecast_panel
 
-FORECAST_TABLES = ("forecast", "backtest", "quality", "quality_by_horizon")
+FORECAST_TABLES = ("forecast", "backtest", "quality", "quality_by_horizon", "quality_by_cutoff")
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,12 @@ def forecast_frames(panel: pd.DataFrame, series: pd.DataFrame, plan: ForecastPla
     if not parts:
         raise ValueError("the panel has no series to forecast (features.feat_panel is empty)")
     return ForecastResult(*(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
-                            for f in ("forecasts", "backtest", "quality", "quality_by_horizon")))
+                            for f in ("forecasts", "backtest", "quality", "quality_by_horizon",
+                                      "quality_by_cutoff")))
 
 
 def run_forecasts(db_path: Path, run_id: str, plan: ForecastPlan) -> dict[str, int]:
-    """Forecast features.feat_panel into forecasts.{forecast, backtest, quality, quality_by_horizon}.
+    """Forecast features.feat_panel into forecasts.{forecast, backtest, quality, quality_by_horizon, quality_by_cutoff}.
 
     Returns {'forecasts.<table>': rows}. Each table carries run_id.
     """
@@ -66,7 +67,7 @@ def run_forecasts(db_path: Path, run_id: str, plan: ForecastPlan) -> dict[str, i
         result = forecast_frames(panel, series, plan)
         counts = {}
         for name, frame in zip(FORECAST_TABLES, (result.forecasts, result.backtest, result.quality,
-                                                 result.quality_by_horizon), strict=True):
+                                                 result.quality_by_horizon, result.quality_by_cutoff), strict=True):
             frame = frame.copy()
             frame.insert(0, "run_id", run_id)
             con.register("_frame", frame)

@@ -76,7 +76,7 @@ def test_race_keeps_every_model_where_ets_wins():
     full = forecast_panel(panel, **ARGS, race=None)
     assert raced.quality["skip_reason"].isna().all()
     assert set(_picks(full)) - {"seasonal_naive", "naive"}  # ETS or the ensemble is chosen somewhere
-    for name in ("forecasts", "backtest", "quality", "quality_by_horizon"):
+    for name in ("forecasts", "backtest", "quality", "quality_by_horizon", "quality_by_cutoff"):
         pd.testing.assert_frame_equal(getattr(raced, name), getattr(full, name))
 
 

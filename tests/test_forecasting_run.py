@@ -125,6 +125,14 @@ def test_quality_by_horizon_has_steps_and_selection(monthly_result):
     assert qh["is_selected"].dtype == bool
 
 
+def test_quality_by_cutoff_has_one_row_per_window_and_averages_back(monthly_result):
+    qc, q = monthly_result.quality_by_cutoff, monthly_result.quality.set_index(["unique_id", "model"])
+    a = qc[(qc["unique_id"] == "trend_a") & (qc["model"] == "ets")]
+    assert len(a) == 3 and a["cutoff"].is_monotonic_increasing and (a["n_windows"] == 1).all()
+    assert a["coverage_80"].mean() == pytest.approx(q.loc[("trend_a", "ets"), "coverage_80"])
+    assert qc["is_selected"].dtype == bool and qc.loc[qc["is_selected"], "unique_id"].nunique() == 3  # not tiny
+
+
 def test_ets_beats_naive_on_a_trending_series():
     r = forecast_panel(_series("ai_jobs", _trend(80, 11)), "MS", horizon=12, backtest_windows=3, step=3)
     q = r.quality.set_index("model")
@@ -167,7 +175,7 @@ def test_validation_errors_name_the_series():
 def test_two_workers_give_identical_frames(monthly_panel, monthly_result):
     r2 = forecast_panel(monthly_panel, "MS", horizon=6, backtest_windows=3, step=3, nonnegative={"counts"},
                         workers=2)
-    for name in ("forecasts", "backtest", "quality", "quality_by_horizon"):
+    for name in ("forecasts", "backtest", "quality", "quality_by_horizon", "quality_by_cutoff"):
         pd.testing.assert_frame_equal(getattr(r2, name), getattr(monthly_result, name))
 
 
