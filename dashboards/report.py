@@ -163,6 +163,24 @@ def _quality(quality: pd.DataFrame) -> str:
     )
 
 
+def _quality_by_cutoff(by_cutoff: pd.DataFrame | None) -> str:
+    if by_cutoff is None or by_cutoff.empty:
+        return ""
+    return html_table(
+        by_cutoff,
+        [
+            ("Cutoff", lambda r: fmt_text(pd.Timestamp(r["cutoff"]).strftime("%Y-%m-%d")), str, False),
+            col("Series", "n_series", fmt_num, True),
+            col("Mean MASE", "mase", fmt_num, True),
+            col("Coverage 80%", "coverage_80", fmt_pct, True),
+            col("Coverage 95%", "coverage_95", fmt_pct, True),
+        ],
+        caption="The selected models per backtest cutoff, mean over series (marts.model_quality_by_cutoff). "
+        "Errors of all series move together, so coverage swings from one cutoff to the next; a few cutoffs "
+        "are a few draws of time, and the totals above average over them.",
+    )
+
+
 def _reconciliation(recon: pd.DataFrame) -> str:
     return html_table(
         recon,
@@ -344,6 +362,7 @@ def render_report(
     gap: pd.DataFrame, fresh: pd.DataFrame, generated_at: dt.datetime,
     outlook: pd.DataFrame | None = None, trends: pd.DataFrame | None = None,
     recon: pd.DataFrame | None = None, tagger: pd.DataFrame | None = None,
+    by_cutoff: pd.DataFrame | None = None,
 ) -> str:
     """Return the report page as one HTML string from the named-query frames."""
     scripts = _vega_scripts()
@@ -372,6 +391,7 @@ page.</p></noscript>
 <section id="model-quality">
 <h2>Model quality</h2>
 {_quality(quality)}
+{_quality_by_cutoff(by_cutoff)}
 </section>
 <section id="reconciliation">
 <h2>Coherent totals</h2>
@@ -416,6 +436,10 @@ def build_report(db_path: Path | str, output: Path | str, series: list[str] | No
         ids = choose_series(run_named(con, "series"), series, strict)
         fan = run_named(con, "fan_chart_series", {"ids": ids})
         quality = run_named(con, "model_quality")
+        # a database published before this mart existed still gets its report, without the table
+        has_by_cutoff = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+                                    "AND table_name = 'model_quality_by_cutoff'").fetchone()[0] > 0
+        by_cutoff = run_named(con, "model_quality_by_cutoff") if has_by_cutoff else None
         gap = default_programs(run_named(con, "skill_gap"))
         fresh = run_named(con, "data_freshness")
         outlook = default_programs(run_named(con, "program_outlook"))
@@ -424,7 +448,8 @@ def build_report(db_path: Path | str, output: Path | str, series: list[str] | No
         tagger = run_named(con, "tagger_quality")
     finally:
         con.close()
-    page = render_report(run, fan, ids, quality, gap, fresh, dt.datetime.now(dt.UTC), outlook, trends, recon, tagger)
+    page = render_report(run, fan, ids, quality, gap, fresh, dt.datetime.now(dt.UTC), outlook, trends, recon, tagger,
+                         by_cutoff)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")

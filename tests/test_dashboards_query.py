@@ -120,7 +120,8 @@ def test_list_tables_counts_rows(published: Path) -> None:
     counts = {f"{s}.{t}": n for s, t, n in zip(tables["schema"], tables["table"], tables["rows"])}
     assert counts == {
         "features.feat_panel": 40, "features.series": 3, "marts.data_freshness": 2,
-        "marts.demand_forecast": 19, "marts.model_quality": 4, "marts.skill_gap": 3, "marts.program_outlook": 1,
+        "marts.demand_forecast": 19, "marts.model_quality": 4, "marts.model_quality_by_cutoff": 5,
+        "marts.skill_gap": 3, "marts.program_outlook": 1,
         "marts.skill_trends": 2, "marts.reconciliation_quality": 4, "marts.tagger_quality": 4,
         "marts.supply_forecast": 2,
         "meta.runs": 2,

@@ -104,11 +104,26 @@ def test_report_tables_show_latest_run_values_with_units(page: str) -> None:
     gap = page.split('id="skill-gap"')[1].split("</section>")[0]
     assert "130 (120–140) postings/year" in gap and "133.5 (130–137) graduates/year" in gap
     assert '<td class="num">-3.5</td>' in gap and "=HYPERLINK(&quot;x&quot;)" in gap
+    # per cutoff: the selected rows of the latest run, mean over series (2024-06: (1.0 + 0.5) / 2)
+    assert "<td>2024-06-01</td>" in quality and '<td class="num">75%</td>' in quality
+    assert "<td>2024-09-01</td>" in quality and '<td class="num">25%</td>' in quality
+    assert "2023-06-01" not in quality and "7.77" not in quality and "9.0" not in quality
     recon = page.split('id="reconciliation"')[1].split("</section>")[0]
     assert "mint_shrink (published)" in recon and '<td class="num">0.57</td>' in recon and "9.99" not in recon
     assert recon.index("<td>base</td>") < recon.index("mint_shrink (published)")  # before, then after
     fresh = page.split('id="data-freshness"')[1].split("</section>")[0]
     assert "<td>2025-01-15 05:00</td>" in fresh and '<td class="num">1,200</td>' in fresh and "CC BY 4.0" in fresh
+
+
+def test_report_of_a_database_published_before_the_by_cutoff_mart(published: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(published))
+    con.execute("DROP TABLE marts.model_quality_by_cutoff")
+    con.close()
+    page = build_report(published, tmp_path / "old.html").read_text(encoding="utf-8")
+    quality = page.split('id="model-quality"')[1].split("</section>")[0]
+    assert "beats SeasonalNaive on MASE" in quality and "model_quality_by_cutoff" not in quality
 
 
 def test_report_publishes_the_tagger_accuracy_and_the_definition(page: str) -> None:
