@@ -107,14 +107,17 @@ def build_features(panel: pd.DataFrame, freq: str, n_lags: int, max_step: int,
 class GlobalGBM(BaseEstimator):
     """HistGradientBoostingRegressor on scaled lag/rolling/calendar features, one fit per panel.
 
-    max_origins (None: all) trains on each series' latest origins only: the last max_origins + max_horizon
+    min_points (None: no minimum): series with fewer points at the forecast origin get no rows (too little
+    history for the lags and the calendar month to mean anything). max_origins (None: all) trains on each
+    series' latest origins only: the last max_origins + max_horizon
     (build_features), i.e. max_origins origins whose every step is known plus the newer ones' known steps.
     Their lags, rolling means and scale still read the points before them.
     """
 
     def __init__(self, max_horizon: int = 12, n_lags: int = 12, max_iter: int = 200, learning_rate: float = 0.05,
                  max_leaf_nodes: int = 15, min_samples_leaf: int = 20, loss: str = "absolute_error",
-                 max_train_rows: int = 1_000_000, random_state: int = 0, max_origins: int | None = None):
+                 max_train_rows: int = 1_000_000, random_state: int = 0, max_origins: int | None = None,
+                 min_points: int | None = None):
         self.max_horizon = max_horizon
         self.n_lags = n_lags
         self.max_iter = max_iter
@@ -125,6 +128,7 @@ class GlobalGBM(BaseEstimator):
         self.max_train_rows = max_train_rows
         self.random_state = random_state
         self.max_origins = max_origins
+        self.min_points = min_points
 
     def fit(self, panel: pd.DataFrame, freq: str) -> GlobalGBM:
         """Fit on every (series, origin, step) of a validated panel whose target is known."""
@@ -166,8 +170,10 @@ class GlobalGBM(BaseEstimator):
             feats = build_features(panel, self.freq_, self.n_lags, self.max_horizon, max_origins=1)
             last = feats[feats["pos"] == feats["n"]].sort_values(["unique_id", "step"], kind="mergesort")
         rows = last[last["step"] <= h]
+        if self.min_points is not None:
+            rows = rows[rows["n"] >= self.min_points]
         x = rows[self.feature_names_].to_numpy(dtype=float)
-        delta = self.estimator_.predict(x) if self.estimator_ is not None else np.zeros(len(rows))
+        delta = self.estimator_.predict(x) if self.estimator_ is not None and len(rows) else np.zeros(len(rows))
         scale = rows["scale"].to_numpy(dtype=float)
         out = {"y_hat": rows["y"].to_numpy(dtype=float) + delta * scale}
         steps = rows["step"].to_numpy()

@@ -106,3 +106,23 @@ def test_max_origins_trains_on_each_series_latest_origins_only():
     full = GlobalGBM(max_horizon=6)
     assert not np.allclose(full.fit(panel, "MS").predict(6)["y_hat"],
                            clone(full).fit(changed, "MS").predict(6)["y_hat"])
+
+
+def test_min_points_leaves_out_series_with_too_little_history_and_the_ensemble_keeps_the_others():
+    rng = np.random.default_rng(2)
+    long_ = [_series(f"g/long_{i}", 100 + np.cumsum(rng.normal(0, 2, 48))) for i in range(4)]
+    short = _series("g/short", 100 + np.cumsum(rng.normal(0, 2, 30)), start="2021-07-01")  # ends with the others
+    panel = validate_panel(pd.concat([*long_, short], ignore_index=True))
+    model = GlobalGBM(max_horizon=3, min_points=36).fit(panel, "MS")
+    assert set(model.predict(3)["unique_id"]) == {f"g/long_{i}" for i in range(4)}
+    # from each series' own end (the backtest path): the short one has 30 points, still too few
+    assert "g/short" not in set(model.predict(3, panel=panel)["unique_id"])
+    # the registry's monthly GBM needs 3 seasons: the short series' ensemble is ETS and naive alone
+    r = forecast_panel(panel, "MS", 3, 2, 3, models=["naive", "ets", "gbm", "ensemble"])
+    f = r.forecasts.set_index(["unique_id", "model", "ds"])["y_hat"]
+    assert "g/short" not in set(r.forecasts.loc[r.forecasts["model"] == "gbm", "unique_id"])
+    short_ens = f.xs(("g/short", "ensemble"), level=("unique_id", "model"))
+    pair = (f.xs(("g/short", "ets"), level=("unique_id", "model")) + f.xs(("g/short", "naive"), level=("unique_id",
+                                                                                                   "model"))) / 2
+    np.testing.assert_allclose(short_ens.to_numpy(), pair.to_numpy())
+    assert (r.forecasts.loc[r.forecasts["model"] == "gbm"].groupby("unique_id").size() == 3).all()
