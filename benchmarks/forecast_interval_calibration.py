@@ -11,8 +11,8 @@ Run: .venv/bin/python benchmarks/forecast_interval_calibration.py [--panel secto
      [--outer-step 3] [--inner-windows 4] [--decays 1,0.5] [--scales all,12,24]
      [--save FILE.pkl | --load FILE.pkl]   (keep the engine runs to try more settings in seconds)
 
-Measured 2026-11-27 (--outer-windows 12 on fresh, 10 on sectors; 80% coverage by set, mean |coverage - 0.80|
-over the outer cutoffs):
+Measured 2026-11-27, before GBM needed 3 seasons of history (--outer-windows 12 on fresh, 10 on sectors; 80%
+coverage by set, mean |coverage - 0.80| over the outer cutoffs):
   decay 1, scale 24 (the default): fresh 0.824, 0.122; sectors US 0.853, GB + CA 0.817, 0.110
   decay 1, scale 12: fresh 0.844, 0.118; sectors 0.837 / 0.821, 0.124
   decay 1, scale 6: fresh 0.842, 0.119; sectors 0.841 / 0.815, 0.133
