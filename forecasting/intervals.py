@@ -183,14 +183,18 @@ def zero_history_upper(n_points: int, level: int) -> float:
     The Poisson quantile (1 + level) / 2 at the rate's exact one-sided upper confidence limit at the same
     probability, -ln(1 - p) / n (Garwood 1936; at 95% one-sided this is the "rule of three", 3 / n).
     """
+    return float(_zero_history_upper(np.array([n_points]), level)[0])
+
+
+def _zero_history_upper(n_points: np.ndarray, level: int) -> np.ndarray:
     p = (1.0 + level / 100.0) / 2.0
-    return float(poisson.ppf(p, -math.log(1.0 - p) / max(int(n_points), 1)))
+    return poisson.ppf(p, -math.log(1.0 - p) / np.maximum(n_points.astype(float), 1.0))
 
 
 def widen_zero_histories(frame: pd.DataFrame, panel: pd.DataFrame, ids: set[str] | None,
                          levels: Sequence[int], at: str | None = None) -> pd.DataFrame:
     """Return frame with the upper bounds of count series that have seen no event yet raised to
-    zero_history_upper: every model forecasts 0 +/- 0 there, as if no event could ever come.
+    zero_history_upper, where every model would forecast 0 +/- 0, as if no event could ever come.
 
     ids: the count series (None: all); `at` names the frame's cutoff column (backtest rows: the history
     up to each cutoff), None for forecasts (the whole history).
@@ -213,9 +217,9 @@ def widen_zero_histories(frame: pd.DataFrame, panel: pd.DataFrame, ids: set[str]
     if not zero.any():
         return frame
     frame = frame.copy()
-    n = found["n"].to_numpy()
+    n = found["n"].fillna(1).to_numpy()
     for level in levels:
-        upper = np.array([zero_history_upper(int(k), level) if z else np.nan for k, z in zip(n, zero, strict=True)])
         col = f"hi_{level}"
+        upper = _zero_history_upper(n, level)
         frame[col] = np.where(zero, np.fmax(frame[col].to_numpy(dtype=float), upper), frame[col].to_numpy())
     return frame
