@@ -437,8 +437,8 @@ def build_report(db_path: Path | str, output: Path | str, series: list[str] | No
         fan = run_named(con, "fan_chart_series", {"ids": ids})
         quality = run_named(con, "model_quality")
         # a database published before this mart existed still gets its report, without the table
-        has_by_cutoff = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
-                                    "AND table_name = 'model_quality_by_cutoff'").fetchone()[0] > 0
+        tables = run_named(con, "tables")
+        has_by_cutoff = ((tables["schema"] == "marts") & (tables["table"] == "model_quality_by_cutoff")).any()
         by_cutoff = run_named(con, "model_quality_by_cutoff") if has_by_cutoff else None
         gap = default_programs(run_named(con, "skill_gap"))
         fresh = run_named(con, "data_freshness")
