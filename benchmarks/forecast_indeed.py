@@ -83,6 +83,18 @@ now (GBM needs 3 seasons of history, registry.py) and before it [with GBM on eve
   Short series: at the sectors' 2022-01 cutoff (24 months, no inner window fits) every GB and CA series
   kept seasonal naive (mean MASE 4.2 on this panel, naive 1.5); they now take naive (selected MASE over
   the 10 windows 1.771 -> 1.396, held-out 2.050 -> 1.478; before GBM needed 3 seasons).
+  ETS chooses its form (measured 2026-11-27): monthly ETS also fits ANN (simple exponential smoothing) on
+  its 36 points and keeps the lower AICc (registry.py, ETS.select_trend), as AutoETS chooses. At the 2022
+  cutoffs AAdN had carried 2021's recovery on (ETS MAE 1.07-1.29x AutoETS's on the fresh panel, where naive
+  scored 0.91-1.09x). An offline screen on saved backtests (members' own forecasts; ensemble = equal mean
+  with GBM and naive) chose among ANN + AAdN, ANN + AAN + AAdN and ANN alone on the US series (tuning set):
+  ensemble MAE / AutoETS's 0.875 now, 0.854 / 0.864 / 0.949. Nested runs, now [before]:
+    selected / AutoETS MASE: sectors 10 windows 0.901 [0.912], held-out GB + CA 0.921 [0.927], US 0.857
+      [0.876]; fresh 16 windows 0.927 [0.953] (cutoffs 2022-04 .. 2023-01: MAE ratio 0.95-1.08 [1.06-1.09]);
+      the bar: sectors 0.830 [0.834], GB + CA 0.836 [0.840], fresh 0.897 [0.894]. ETS alone / AutoETS:
+      fresh 16 windows 1.002 [1.063], sectors 10 windows 0.950 [0.995], the bar's sectors 1.038 [1.058].
+    80% coverage: sectors 10 windows GB + CA 0.801 [0.807], US 0.861 [0.868]; fresh 16 windows 0.796
+      [0.797]; the bar: sectors 0.892 [0.892], GB + CA 0.873 [0.873], fresh 0.756 [0.749].
 
 statsforecast needs pandas < 3, so it runs in its own venv as a subprocess:
     python3 -m venv /tmp/sf-venv && /tmp/sf-venv/bin/pip install statsforecast==2.1.1

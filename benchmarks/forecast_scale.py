@@ -51,6 +51,12 @@ Measured here (2 cores shared with other agents; read ratios, not absolutes):
     (forecasting/registry.py has the numbers).
     Also this round: one clone per model and batch, refitted series after series, instead of a clone per
     fit (sklearn.clone was ~0.3 ms, ~10 s of 75 CPU-s on 2,000 raced series); frames identical to before.
+  Later the same day, monthly ETS choosing its form (ANN beside AAdN by AICc, registry.py), --series 10000
+  --sf-series 0, load 0.6-1.7: statsforecast AutoETS(season_length=1) 228 s, 43.9 series/s; talentcast 141 s
+  (2.3 min), 71.2 series/s, ratio 0.62x; peak PSS 1.73 GB (RSS 2.06 GB); the race skipped ETS and the
+  ensemble for the same 7,838 series (sample ETS MASE 1.59, was 1.69), selected mean MASE 0.8204 (0.8203),
+  coverage 0.800/0.950. The ANN fit costs ~3 ms beside AAdN's ~9 ms (36 points, 200 random walks, one
+  core), so where ETS is fitted a series costs ~20-30% more ETS time.
   What this does not change: where ETS wins (or ties, like the small counts above) every series still
   pays statsmodels' ETS, ~90 ms of the ~130 ms a series costs; a panel of 10,000 series like that still
   takes ~14 min here (run C below, before racing). The ways out below still apply to it.

@@ -171,3 +171,33 @@ def test_monthly_defaults_learn_from_the_recent_past_only():
     for freq in ("W-MON", "YS"):  # not measured there: whole history
         assert build_models(["ets"], freq)["ets"].max_points is None
     assert build_global_models(["gbm"], "W-MON", 6)["gbm"].max_origins is None
+
+
+def test_ets_select_trend_keeps_the_form_with_the_lower_aicc():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    level = 100 + np.random.default_rng(7).normal(0, 2, 40)  # no trend to extrapolate
+    for y, winner, twin in ((TREND, "AAdN", ETS()), (level, "ANN", ETS(trend=None))):
+        model = ETS(select_trend=True).fit(y)
+        assert set(model.aicc_) == {"AAdN", "ANN"} and model.spec_ == winner
+        assert min(model.aicc_, key=model.aicc_.get) == winner
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ann = ETSModel(y, error="add", trend=None).fit(disp=False)
+        assert model.aicc_["ANN"] == pytest.approx(ann.aicc)
+        np.testing.assert_allclose(model.predict(6).to_numpy(), twin.fit(y).predict(6).to_numpy(), rtol=1e-9)
+    # without select_trend only the requested form is fitted; the registry chooses the form for monthly series
+    assert set(ETS().fit(level).aicc_) == {"AAdN"}
+    assert MODEL_REGISTRY["ets"](12).select_trend and not MODEL_REGISTRY["ets"](1).select_trend
+
+
+def test_ets_select_trend_warm_starts_both_candidates():
+    warm = ETS(select_trend=True, warm_start=True).fit(TREND[:50])
+    first = {k: v.copy() for k, v in warm.start_params_.items()}
+    assert set(first) == {"AAdN", "ANN"}
+    warm.fit(TREND)
+    cold = ETS(select_trend=True).fit(TREND)
+    assert warm.spec_ == cold.spec_ == "AAdN"
+    assert warm.result_.mle_retvals["iterations"] < cold.result_.mle_retvals["iterations"]
+    np.testing.assert_allclose(warm.predict(6).to_numpy(), cold.predict(6).to_numpy(), rtol=1e-3)
+    assert not np.allclose(first["ANN"], warm.start_params_["ANN"])  # refitted, not carried over
