@@ -135,6 +135,14 @@ class AutoARIMA(Forecaster):
         self.fallback_ = None
         return self
 
+    def fitted_form(self) -> str | None:
+        check_is_fitted(self, "result_")
+        if self.order_ is None:
+            return f"naive: {self.fallback_}"
+        p, d, q = self.order_
+        term = ("with drift" if d == 1 else "with constant") if self.constant_ else "without constant"
+        return f"ARIMA({p},{d},{q}) {term}: AICc {self.result_.aicc:.1f}"
+
     def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
         check_is_fitted(self, "result_")
         _check_h(h)

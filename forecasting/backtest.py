@@ -63,10 +63,12 @@ def cross_validation(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: i
 
 def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: int | pd.Series,
                           n_windows: int, step: int, freq: str, levels: Sequence[int] = (80, 95),
-                          min_train: int | None = None,
-                          horizon: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                          min_train: int | None = None, horizon: int | None = None,
+                          describe: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Return (backtest, forecasts): cross_validation's frame and, with a horizon, each model's forecast
     of that many steps after every series' last point (unique_id, ds, model, y_hat, bounds), else None.
+    describe=True adds a column model_form to the forecasts: the forecast fit's fitted_form() (ETS form,
+    ARIMA order, a fallback and why; None for fixed-form models).
 
     h is one backtest horizon, or one per unique_id (a Series; series missing or below 1 get no backtest
     and no log line). Each series and model is handled in one pass, oldest window first and the whole
@@ -93,7 +95,7 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
     h_of = h.to_dict() if per_series else None
 
     uid_col, cutoff_col, ds_col, y_col, model_col, values = [], [], [], [], [], []
-    fc_uid, fc_ds, fc_model, fc_values = [], [], [], []
+    fc_uid, fc_ds, fc_model, fc_values, fc_form = [], [], [], [], []
     dates: dict[object, np.ndarray] = {}
     skipped: list[str] = []
     for uid, ds, y in iter_series(panel):
@@ -112,6 +114,9 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
                 model = kept if kept is not None else refit[name]
                 fc_values.append(forecast_values(model.fit(y), horizon, levels))
                 fc_model += [name] * horizon
+                if describe:
+                    form = model.fitted_form() if hasattr(model, "fitted_form") else None
+                    fc_form += [form] * horizon
         for cut, fits in zip(cuts, by_window, strict=True):
             test = slice(cut + 1, cut + 1 + h_s)
             for name, fc in zip(models, fits, strict=True):
@@ -139,6 +144,8 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
             "model": pd.array(fc_model, dtype="str"),
         })
         forecasts[value_cols] = np.vstack(fc_values) if fc_values else np.empty((0, len(value_cols)))
+        if describe:
+            forecasts["model_form"] = pd.array(fc_form, dtype="str")
     if not values:
         empty = {c: pd.Series(dtype="str") for c in ("unique_id", "model")}
         empty |= {c: pd.Series(dtype=ds_dtype) for c in ("cutoff", "ds")}

@@ -102,6 +102,12 @@ class Forecaster(BaseEstimator):
             raise NotImplementedError(f"{type(self).__name__} implements neither predict nor predict_values")
         return self.predict(h, levels)[interval_columns(levels)].to_numpy(dtype=float)
 
+    def fitted_form(self) -> str | None:
+        """Return what the last fit became where a model has a choice (ETS form, ARIMA order) or fell back
+        (fallback_: why), e.g. 'ETS(A,N,N): AICc 101.3 < ETS(A,Ad,N) 104.9'; None for fixed-form models."""
+        fallback = getattr(self, "fallback_", None)
+        return f"fell back: {fallback}" if fallback else None
+
 
 class Naive(Forecaster):
     """Last value carried forward; sd_h = sigma * sqrt(h)."""
@@ -292,6 +298,16 @@ class ETS(Forecaster):
             return None
         return result
 
+    def fitted_form(self) -> str | None:
+        check_is_fitted(self, "result_")
+        if self.spec_ == "naive":
+            return f"naive: {self.fallback_}"
+        form = _spec_label(self.spec_)
+        others = [f"{_spec_label(k)} {v:.1f}" for k, v in self.aicc_.items() if k != self.spec_]
+        if others:
+            form += f": AICc {self.aicc_[self.spec_]:.1f} < " + ", ".join(others)
+        return f"{form} (fell back: {self.fallback_})" if self.fallback_ else form
+
     def predict_values(self, h: int, levels: Sequence[int] = (80, 95)) -> np.ndarray:
         check_is_fitted(self, "result_")
         _check_h(h)
@@ -305,6 +321,12 @@ class ETS(Forecaster):
             # (tests/test_forecasting_models.py checks the two agree).
             sd = np.sqrt(self.result_.mse * self.result_._relative_forecast_variance(np.arange(1.0, h + 1.0)))
         return normal_interval_values(mean, sd, levels)
+
+
+def _spec_label(name: str) -> str:
+    """Return 'ETS(A,Ad,N)' for the spec name 'AAdN'."""
+    trend = name[1:-1]
+    return f"ETS({name[0]},{trend},{name[-1]})"
 
 
 def _spec_name(trend: str | None, damped: bool, seasonal: str | None) -> str:

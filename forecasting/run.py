@@ -91,7 +91,7 @@ def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.Da
     # One pass per series: backtest windows, then the forecast, with numpy rows and one frame per batch
     # (a frame per fit cost more than the baseline models themselves; benchmarks/forecast_scale.py).
     backtest, forecasts = backtest_and_forecast(panel, models, bt_h, job.backtest_windows, job.step, job.freq,
-                                                job.levels, need, horizon=job.horizon)
+                                                job.levels, need, horizon=job.horizon, describe=True)
     return forecasts, backtest
 
 
@@ -249,6 +249,16 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
     parts, global_parts, skipped = _run_models(panel, job, workers, groups, counts, race)
     forecasts = pd.concat([p[0] for p in parts] + [g[0] for g in global_parts], ignore_index=True)
+    # what each local model's forecast fit became (ETS form, ARIMA order, fallbacks), for quality.model_form
+    forms = (forecasts.dropna(subset=["model_form"]).drop_duplicates(["unique_id", "model"])
+             .set_index(["unique_id", "model"])["model_form"] if "model_form" in forecasts else pd.Series())
+    forecasts = forecasts.drop(columns="model_form", errors="ignore")
+    if ENSEMBLE in names:  # which members the ensemble averages (GBM has no rows for short series)
+        members = ENSEMBLE_MEMBERS[freq]
+        present = forecasts[forecasts["model"].isin(members)].groupby("unique_id")["model"].unique()
+        ens = present.map(lambda ms: "mean of " + " + ".join(m for m in members if m in set(ms)))
+        ens.index = pd.MultiIndex.from_arrays([ens.index.astype(str), np.full(len(ens), ENSEMBLE, dtype=object)])
+        forms = pd.concat([forms, ens]) if len(forms) else ens
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:
         forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
@@ -290,6 +300,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
         reasons[u] += f"; {', '.join(models_)} not fitted (race lost on a sample of the group: skip_reason)"
     quality["reason"] = quality["unique_id"].map(reasons)
     quality["interval_method"] = quality["model"].map(interval_method).astype("str")
+    keys = pd.MultiIndex.from_arrays([quality["unique_id"].astype(str), quality["model"].astype(str)])
+    quality["model_form"] = pd.array(forms.reindex(keys).to_numpy() if len(forms) else [pd.NA] * len(quality),
+                                     dtype="str")
     by_h = evaluate_by_horizon(backtest, panel, m)
     by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
     by_cut = evaluate_by_cutoff(backtest, panel, m)

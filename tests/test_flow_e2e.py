@@ -47,6 +47,15 @@ def test_run_publishes_non_empty_marts_and_a_report(home):
     assert home["first"]["series_forecast"] >= 50
     report = (home["settings"].report_path).read_text(encoding="utf-8")
     assert "demand/CN/zh_postings/ai_mfg" in report or "AI x manufacturing" in report
+    # every fitted ETS says its form, monthly ones the AICc that chose it; the annual ensemble its members
+    con = duckdb.connect(str(home["settings"].published_path), read_only=True)
+    forms = con.execute("SELECT model, model_form FROM marts.model_quality WHERE model IN ('ets', 'ensemble') "
+                        "AND n_windows > 0").fetchall()
+    con.close()
+    ets = [f for m, f in forms if m == "ets"]
+    assert ets and all(f and f.startswith(("ETS(A,", "naive: ")) for f in ets)
+    assert any(f.startswith(("ETS(A,N,N): AICc", "ETS(A,Ad,N): AICc")) for f in ets)
+    assert {f for m, f in forms if m == "ensemble"} >= {"mean of drift + constant_share"}
 
 
 def test_second_run_is_idempotent_on_raw_and_publishes_a_new_run(home):

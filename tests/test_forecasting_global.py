@@ -126,3 +126,9 @@ def test_min_points_leaves_out_series_with_too_little_history_and_the_ensemble_k
                                                                                                    "model"))) / 2
     np.testing.assert_allclose(short_ens.to_numpy(), pair.to_numpy())
     assert (r.forecasts.loc[r.forecasts["model"] == "gbm"].groupby("unique_id").size() == 3).all()
+    # quality.model_form says so, and what each ETS fit became
+    form = r.quality.set_index(["unique_id", "model"])["model_form"]
+    assert form[("g/short", "ensemble")] == "mean of ets + naive"
+    assert form[("g/long_0", "ensemble")] == "mean of ets + gbm + naive"
+    assert form.xs("ets", level="model").str.match(r"ETS\(A,(N|Ad),N\): AICc -?[\d.]+ < ETS\(A,(N|Ad),N\)").all()
+    assert form.xs("naive", level="model").isna().all() and form.xs("gbm", level="model").isna().all()

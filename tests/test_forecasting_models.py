@@ -201,3 +201,22 @@ def test_ets_select_trend_warm_starts_both_candidates():
     assert warm.result_.mle_retvals["iterations"] < cold.result_.mle_retvals["iterations"]
     np.testing.assert_allclose(warm.predict(6).to_numpy(), cold.predict(6).to_numpy(), rtol=1e-3)
     assert not np.allclose(first["ANN"], warm.start_params_["ANN"])  # refitted, not carried over
+
+
+def test_fitted_form_names_what_the_fit_became():
+    from forecasting.arima import AutoARIMA
+    from forecasting.local_models import Theta
+
+    model = ETS(select_trend=True).fit(TREND)
+    assert model.fitted_form() == (f"ETS(A,Ad,N): AICc {model.aicc_['AAdN']:.1f} < ETS(A,N,N) "
+                                   f"{model.aicc_['ANN']:.1f}")
+    assert ETS().fit(TREND).fitted_form() == "ETS(A,Ad,N)"
+    short = ETS().fit(np.array([120.0, 135.0, 128.0, 150.0, 161.0]))
+    assert short.fitted_form().startswith("naive: AAdN: 5 points too few")
+    seasonal = ETS(seasonal="add", season_length=12).fit(TREND[:20])  # under two seasons: non-seasonal
+    assert seasonal.fitted_form().startswith("ETS(A,Ad,N) (fell back: AAdA: 20 points too few")
+    arima = AutoARIMA(max_order=1, d=1).fit(TREND)
+    p, d, q = arima.order_
+    assert arima.fitted_form().startswith(f"ARIMA({p},1,{q}) with")
+    assert Theta().fit(TREND[:3]).fitted_form() == "fell back: 3 points too few: naive used"
+    assert Naive().fit(TREND).fitted_form() is None
