@@ -150,11 +150,12 @@ def bundle_zh_snapshot(src: Path = typer.Argument(..., exists=True, file_okay=Fa
 
 
 # Commands whose logic lives with their issue's code; registered here so `talentcast --help` lists them.
-from flows.cmd_backtest import backtest  # noqa: E402
+from flows.cmd_backtest import backtest, forecast  # noqa: E402
 from flows.cmd_gap import evaluate_projections, gap  # noqa: E402
 from flows.cmd_tag import evaluate_tagger, tag  # noqa: E402
 
 app.command("backtest")(backtest)
+app.command("forecast")(forecast)
 app.command("tag")(tag)
 app.command("evaluate-tagger")(evaluate_tagger)
 app.command("evaluate-projections")(evaluate_projections)

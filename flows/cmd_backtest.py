@@ -1,7 +1,7 @@
-"""`talentcast backtest`: evaluate the forecasting engine on a user's own long panel (issue 4).
+"""`talentcast backtest` and `talentcast forecast`: the forecasting engine on a user's own long panel (issue 4).
 
-Registered in flows/cli.py with `app.command("backtest")(backtest)`; the logic is
-forecasting.evaluate_file.backtest_file, usable from Python without this command.
+Registered in flows/cli.py with `app.command("backtest")(backtest)` and `app.command("forecast")(forecast)`;
+the logic is forecasting.evaluate_file.backtest_file / forecast_file, usable from Python without them.
 """
 
 from __future__ import annotations
@@ -17,21 +17,31 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 
+# Options both commands take
+INPUT = typer.Option(..., "--input", "-i", exists=True, dir_okay=False,
+                     help="Long panel with columns unique_id, ds, y (.csv, .csv.gz or .parquet).")
+FREQ = typer.Option(..., "--freq", help="Frequency of every series: MS (monthly), W-MON or YS.")
+MODELS = typer.Option(None, "--models", help="Comma-separated model names (default: the frequency's default set).")
+NONNEGATIVE = typer.Option(False, "--nonnegative/--allow-negative", help="Clip forecasts and intervals at 0 (counts).")
+WORKERS = typer.Option(1, "--workers", min=1, help="Processes fitting series.")
+
+
+def _names(models: str | None) -> list[str] | None:
+    return [m.strip() for m in models.split(",") if m.strip()] if models else None
+
+
 def backtest(
-    input: Path = typer.Option(..., "--input", "-i", exists=True, dir_okay=False,
-                               help="Long panel with columns unique_id, ds, y (.csv, .csv.gz or .parquet)."),
-    freq: str = typer.Option(..., "--freq", help="Frequency of every series: MS (monthly), W-MON or YS."),
+    input: Path = INPUT,
+    freq: str = FREQ,
     horizon: int = typer.Option(..., "--horizon", min=1, help="Periods ahead scored at each cutoff."),
     windows: int = typer.Option(..., "--windows", min=1,
                                 help="Cutoffs per series; the last window ends at the series' last ds."),
     step: int = typer.Option(..., "--step", min=1, help="Periods between consecutive cutoffs."),
     output: Path = typer.Option(..., "--output", "-o", file_okay=False,
                                 help="Folder for backtest.csv, selection.csv, scores*.csv, summary.csv."),
-    models: str = typer.Option(None, "--models",
-                               help="Comma-separated model names (default: the frequency's default set)."),
-    nonnegative: bool = typer.Option(False, "--nonnegative/--allow-negative",
-                                     help="Clip forecasts and intervals at 0 (counts)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Processes fitting series."),
+    models: str = MODELS,
+    nonnegative: bool = NONNEGATIVE,
+    workers: int = WORKERS,
     inner_windows: int = typer.Option(None, "--inner-windows", min=1,
                                       help="Windows of the backtest that selects and calibrates before each"
                                            " cutoff (default: --windows). Score many cutoffs with a few inner"
@@ -40,10 +50,9 @@ def backtest(
     """Backtest every model and talentcast's own selection on your series; write forecasts and scores."""
     from forecasting.evaluate_file import backtest_file
 
-    names = [m.strip() for m in models.split(",") if m.strip()] if models else None
     err = Console(stderr=True)
     try:
-        result = backtest_file(input, freq, horizon, windows, step, output, models=names,
+        result = backtest_file(input, freq, horizon, windows, step, output, models=_names(models),
                                nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
@@ -60,3 +69,35 @@ def backtest(
         out.print("selected forecasts' interval coverage by cutoff (mean over series):")
         for cutoff, row in by_cut.iterrows():
             out.print(f"  {cutoff:%Y-%m-%d}  " + "  ".join(f"{c.split('_')[1]}% {v:.2f}" for c, v in row.items()))
+
+
+def forecast(
+    input: Path = INPUT,
+    freq: str = FREQ,
+    horizon: int = typer.Option(..., "--horizon", min=1, help="Periods to forecast after each series' last ds."),
+    output: Path = typer.Option(..., "--output", "-o", file_okay=False,
+                                help="Folder for forecast.csv, quality.csv, quality_by_horizon.csv, backtest.csv."),
+    windows: int = typer.Option(3, "--windows", min=1,
+                                help="Windows of the backtest that selects the model and calibrates the intervals."),
+    step: int = typer.Option(None, "--step", min=1,
+                             help="Periods between those windows (default: 3 for MS, else 1)."),
+    models: str = MODELS,
+    nonnegative: bool = NONNEGATIVE,
+    workers: int = WORKERS,
+) -> None:
+    """Forecast your series as the pipeline does: every model, the selected one, intervals and their record."""
+    from forecasting.evaluate_file import forecast_file
+
+    err = Console(stderr=True)
+    try:
+        result = forecast_file(input, freq, horizon, output, windows=windows, step=step, models=_names(models),
+                               nonnegative=nonnegative, workers=workers)
+    except (ValueError, FileNotFoundError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from None
+    out = Console()
+    out.print(f"{result['series']} series forecast {horizon} periods ahead; files in {output}")
+    out.print("selected: " + ", ".join(f"{m} {n}" for m, n in result["selected"].items()))
+    if result["too_short"]:
+        out.print(f"{len(result['too_short'])} series too short to backtest, no track record:"
+                  f" {', '.join(result['too_short'][:10])}")

@@ -1,4 +1,5 @@
-"""Bring your own series (issue 4): run the whole engine on a user's long panel and write its track record.
+"""Bring your own series (issue 4): run the whole engine on a user's long panel and write its track record
+(backtest_file), or its forecasts with the scores behind them (forecast_file).
 
 Windows sit where statsforecast's cross_validation puts them (forecasting/backtest.py): the last
 window's test period ends at each series' last observation, earlier ones `step` periods apart. At
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizon.csv", "scores_by_cutoff.csv",
                 "summary.csv")
+FORECAST_FILES = ("forecast.csv", "quality.csv", "quality_by_horizon.csv", "backtest.csv")
+# Windows of the backtest that selects and calibrates, and their step, as the pipeline runs (warehouse.ForecastPlan)
+DEFAULT_WINDOWS = 3
+DEFAULT_STEP = {"MS": 3}
 
 
 def read_panel_file(path: Path) -> pd.DataFrame:
@@ -123,6 +128,49 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _write_csvs(output: Path, frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Write each frame as output/<name> (dates as YYYY-MM-DD); return {name: path}."""
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, frame in frames.items():
+        frame = frame.copy()
+        for col in ("cutoff", "ds"):
+            if col in frame.columns:
+                frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+        frame.to_csv(output / name, index=False, float_format="%.6g")
+        files[name] = str(output / name)
+    return files
+
+
+def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: int = DEFAULT_WINDOWS,
+                  step: int | None = None, models: list[str] | None = None, nonnegative: bool = False,
+                  workers: int = 1) -> dict[str, object]:
+    """Forecast every series of a user's panel file as the pipeline does, and write what the forecasts rest on.
+
+    The engine (forecast_panel) backtests every model on `windows` windows `step` apart (default: the
+    pipeline's, 3 windows 3 months apart, 1 period for other frequencies), selects per group of sibling
+    series, calibrates the intervals and forecasts `horizon` periods after each series' last ds. Writes
+    forecast.csv (every model and model='selected', whose selected_model names the pick), quality.csv (scores
+    per series and model with is_selected, reason, interval_method, model_form, skip_reason),
+    quality_by_horizon.csv and backtest.csv (the windows behind them).
+
+    Returns {'files': {name: path}, 'series': n, 'selected': {model: series}, 'too_short': [ids with no
+    backtest window, forecast by naive]}.
+    """
+    panel = read_panel_file(Path(input))
+    step = DEFAULT_STEP.get(freq, 1) if step is None else step
+    r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers)
+    q = r.quality
+    chosen = q[q["is_selected"]]
+    files = _write_csvs(output, dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest),
+                                         strict=True)))
+    unscored = q.groupby("unique_id")["n_windows"].max()
+    return {"files": files, "series": int(q["unique_id"].nunique()),
+            "selected": chosen["model"].value_counts().sort_index().to_dict(),
+            "too_short": sorted(unscored.index[unscored.fillna(0).to_numpy() == 0].astype(str))}
+
+
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
                   models: list[str] | None = None, nonnegative: bool = False,
                   workers: int = 1, inner_windows: int | None = None) -> dict[str, object]:
@@ -142,17 +190,8 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
     scores = evaluate(bt, valid, m)
     by_h = evaluate_by_horizon(bt, valid, m)
     by_cut = evaluate_by_cutoff(bt, valid, m)
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
     frames = dict(zip(OUTPUT_FILES, (bt, selection, scores, by_h, by_cut, summarize(scores)), strict=True))
-    files = {}
-    for name, frame in frames.items():
-        frame = frame.copy()
-        for col in ("cutoff", "ds"):
-            if col in frame.columns:
-                frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-        frame.to_csv(output / name, index=False, float_format="%.6g")
-        files[name] = str(output / name)
+    files = _write_csvs(output, frames)
     scored = set(bt["unique_id"])
     skipped = sorted(set(valid["unique_id"]) - scored)
     selected = by_cut[by_cut["model"] == "selected"]

@@ -12,8 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from flows.cmd_backtest import backtest
-from forecasting.evaluate_file import OUTPUT_FILES, backtest_file, backtest_panel, read_panel_file
+from flows.cmd_backtest import backtest, forecast
+from forecasting.evaluate_file import (FORECAST_FILES, OUTPUT_FILES, backtest_file, backtest_panel, forecast_file,
+                                     read_panel_file)
 from forecasting.run import forecast_panel
 
 from pathlib import Path
@@ -145,5 +146,45 @@ def test_cli_command(tmp_path):
     assert "1 series backtested, 6 rows written" in r.output
     assert "coverage by cutoff" in r.output and "2015-01-01  80% " in r.output
     assert set(pd.read_csv(tmp_path / "out" / "backtest.csv")["model"]) == {"naive", "drift", "selected"}
+    r = CliRunner().invoke(app, [*args[:3], "--freq", "M", *args[5:]])
+    assert r.exit_code == 1 and "unsupported freq 'M'" in r.output
+
+
+def test_forecast_file_is_what_the_backtest_would_have_published(tmp_path):
+    panel = read_panel_file(INDEED)
+    # forecast from data up to six months before the end: the backtest's last cutoff sees the same data
+    kept = panel[panel.groupby("unique_id").cumcount(ascending=False) >= 6]
+    kept.to_csv(tmp_path / "kept.csv", index=False)
+    result = forecast_file(tmp_path / "kept.csv", "MS", 6, tmp_path / "out", windows=3, step=3)
+    assert set(result["files"]) == set(FORECAST_FILES) and result["series"] == 6 and result["too_short"] == []
+    fc = pd.read_csv(tmp_path / "out" / "forecast.csv", parse_dates=["ds"])
+    sel = fc[fc["model"] == "selected"].sort_values(["unique_id", "ds"], ignore_index=True)
+    assert len(sel) == 36 and sel["selected_model"].notna().all()
+    assert sum(result["selected"].values()) == 6 and set(result["selected"]) == set(sel["selected_model"])
+    bt, _ = backtest_panel(panel, "MS", 6, 1, 3, inner_windows=3)
+    then = bt[bt["model"] == "selected"].sort_values(["unique_id", "ds"], ignore_index=True)
+    np.testing.assert_allclose(sel[["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(),
+                               then[["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(), rtol=1e-5)
+    assert (sel["ds"].to_numpy() == then["ds"].to_numpy()).all()
+    q = pd.read_csv(tmp_path / "out" / "quality.csv")
+    chosen = q[q["is_selected"]]
+    assert len(chosen) == 6 and chosen["reason"].str.startswith("group demand/US/indeed").all()
+    assert q.loc[q["model"] == "ets", "model_form"].str.startswith("ETS(A,").all()
+    assert {"interval_method", "coverage_80", "mase"} <= set(q.columns)
+
+
+def test_forecast_cli_command(tmp_path):
+    app = typer.Typer()
+    app.command("forecast")(forecast)
+    app.command("noop")(lambda: None)
+    panel = pd.concat([_annual("a", [1, 2, 3, 4, 5, 7, 10]), _annual("b", [4, 4, 5])])
+    panel.to_csv(tmp_path / "a.csv", index=False)
+    args = ["forecast", "--input", str(tmp_path / "a.csv"), "--freq", "YS", "--horizon", "2",
+            "--output", str(tmp_path / "out"), "--models", "naive,drift"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "2 series forecast 2 periods ahead" in r.output and "too short to backtest, no track record: b" in r.output
+    fc = pd.read_csv(tmp_path / "out" / "forecast.csv")
+    assert set(fc["model"]) == {"naive", "drift", "selected"} and (fc["model"] == "selected").sum() == 4
     r = CliRunner().invoke(app, [*args[:3], "--freq", "M", *args[5:]])
     assert r.exit_code == 1 and "unsupported freq 'M'" in r.output
