@@ -84,6 +84,10 @@ def forecast(
     models: str = MODELS,
     nonnegative: bool = NONNEGATIVE,
     workers: int = WORKERS,
+    hierarchy: str = typer.Option(None, "--hierarchy",
+                                  help="Reconcile totals: a CSV of parent,child links, or 'ids' to take a series'"
+                                       " parent from its id without the last '/'-part. Writes reconciled.csv and"
+                                       " reconciliation_quality.csv."),
 ) -> None:
     """Forecast your series as the pipeline does: every model, the selected one, intervals and their record."""
     from forecasting.evaluate_file import forecast_file
@@ -91,7 +95,7 @@ def forecast(
     err = Console(stderr=True)
     try:
         result = forecast_file(input, freq, horizon, output, windows=windows, step=step, models=_names(models),
-                               nonnegative=nonnegative, workers=workers)
+                               nonnegative=nonnegative, workers=workers, hierarchy=hierarchy)
     except (ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=1) from None
@@ -101,3 +105,7 @@ def forecast(
     if result["too_short"]:
         out.print(f"{len(result['too_short'])} series too short to backtest, no track record:"
                   f" {', '.join(result['too_short'][:10])}")
+    for root, method in result.get("reconciled", {}).items():
+        out.print(f"hierarchy {root}: reconciled by {method} (reconciliation_quality.csv says why)")
+    for parent, why in result.get("left_out", {}).items():
+        out.print(f"not reconciled, {parent}: {why}")

@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import CV_KEYS, windows_that_fit
+from forecasting.hierarchy_step import reconcile_result
 from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import PANEL_COLUMNS, check_regular, min_train_length, season_length, validate_panel
 from forecasting.run import forecast_panel
+from forecasting.user_hierarchy import companion_table, links_from_ids, read_links
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +140,14 @@ def _write_csvs(output: Path, frames: dict[str, pd.DataFrame]) -> dict[str, str]
         for col in ("cutoff", "ds"):
             if col in frame.columns:
                 frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-        frame.to_csv(output / name, index=False, float_format="%.6g")
+        frame.to_csv(output / name, index=False, float_format="%.10g")
         files[name] = str(output / name)
     return files
 
 
 def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: int = DEFAULT_WINDOWS,
                   step: int | None = None, models: list[str] | None = None, nonnegative: bool = False,
-                  workers: int = 1) -> dict[str, object]:
+                  workers: int = 1, hierarchy: str | Path | None = None) -> dict[str, object]:
     """Forecast every series of a user's panel file as the pipeline does, and write what the forecasts rest on.
 
     The engine (forecast_panel) backtests every model on `windows` windows `step` apart (default: the
@@ -155,20 +157,43 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
     per series and model with is_selected, reason, interval_method, model_form, skip_reason),
     quality_by_horizon.csv and backtest.csv (the windows behind them).
 
+    hierarchy: a CSV of (parent, child) links, or 'ids' to read them from the unique_ids' '/'-paths
+    (forecasting/user_hierarchy.py); the selected forecasts of every family that adds up are then reconciled
+    as in the pipeline, into reconciled.csv (every method, is_chosen) and reconciliation_quality.csv
+    (accuracy per level before and after).
+
     Returns {'files': {name: path}, 'series': n, 'selected': {model: series}, 'too_short': [ids with no
-    backtest window, forecast by naive]}.
+    backtest window, forecast by naive]}, with a hierarchy also 'reconciled': {root: chosen method} and
+    'left_out': {parent: why its family was not reconciled} ('ids' only).
     """
     panel = read_panel_file(Path(input))
     step = DEFAULT_STEP.get(freq, 1) if step is None else step
     r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers)
     q = r.quality
     chosen = q[q["is_selected"]]
-    files = _write_csvs(output, dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest),
-                                         strict=True)))
+    frames = dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest), strict=True))
+    extra: dict[str, object] = {}
+    if hierarchy is not None:
+        valid = validate_panel(panel)
+        by_ids = str(hierarchy) == "ids"
+        links = links_from_ids(valid) if by_ids else read_links(Path(hierarchy))
+        table, left_out = companion_table(links, valid, strict=not by_ids)
+        if table.empty:
+            raise ValueError("no hierarchy to reconcile: " + ("no series id is another's id plus a '/'-part"
+                                                              if by_ids and links.empty else
+                                                              "no family adds up in the panel"))
+        series = pd.DataFrame({"unique_id": valid["unique_id"].unique(), "freq": freq,
+                               "nonnegative": bool(nonnegative)})
+        reconciled, rec_quality = reconcile_result(r, valid, series, table)
+        frames |= {"reconciled.csv": reconciled, "reconciliation_quality.csv": rec_quality}
+        chosen_method = reconciled[reconciled["is_chosen"]].drop_duplicates("hierarchy")
+        extra = {"reconciled": dict(zip(chosen_method["hierarchy"], chosen_method["method"], strict=True)),
+                 "left_out": left_out}
+    files = _write_csvs(output, frames)
     unscored = q.groupby("unique_id")["n_windows"].max()
     return {"files": files, "series": int(q["unique_id"].nunique()),
             "selected": chosen["model"].value_counts().sort_index().to_dict(),
-            "too_short": sorted(unscored.index[unscored.fillna(0).to_numpy() == 0].astype(str))}
+            "too_short": sorted(unscored.index[unscored.fillna(0).to_numpy() == 0].astype(str))} | extra
 
 
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
