@@ -30,6 +30,15 @@ def _names(models: str | None) -> list[str] | None:
     return [m.strip() for m in models.split(",") if m.strip()] if models else None
 
 
+def _or_exit(fn, *args, **kwargs) -> dict:
+    """Return fn(*args, **kwargs); a bad input or file prints its one-line error and exits with 1."""
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, FileNotFoundError) as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=1) from None
+
+
 def backtest(
     input: Path = INPUT,
     freq: str = FREQ,
@@ -50,13 +59,8 @@ def backtest(
     """Backtest every model and talentcast's own selection on your series; write forecasts and scores."""
     from forecasting.evaluate_file import backtest_file
 
-    err = Console(stderr=True)
-    try:
-        result = backtest_file(input, freq, horizon, windows, step, output, models=_names(models),
-                               nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
-    except (ValueError, FileNotFoundError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=1) from None
+    result = _or_exit(backtest_file, input, freq, horizon, windows, step, output, models=_names(models),
+                      nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
     out = Console()
     out.print(f"{result['series']} series backtested, {result['rows']:,} rows written to {output}")
     if result["skipped"]:
@@ -92,13 +96,8 @@ def forecast(
     """Forecast your series as the pipeline does: every model, the selected one, intervals and their record."""
     from forecasting.evaluate_file import forecast_file
 
-    err = Console(stderr=True)
-    try:
-        result = forecast_file(input, freq, horizon, output, windows=windows, step=step, models=_names(models),
-                               nonnegative=nonnegative, workers=workers, hierarchy=hierarchy)
-    except (ValueError, FileNotFoundError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=1) from None
+    result = _or_exit(forecast_file, input, freq, horizon, output, windows=windows, step=step,
+                      models=_names(models), nonnegative=nonnegative, workers=workers, hierarchy=hierarchy)
     out = Console()
     out.print(f"{result['series']} series forecast {horizon} periods ahead; files in {output}")
     out.print("selected: " + ", ".join(f"{m} {n}" for m, n in result["selected"].items()))
