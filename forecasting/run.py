@@ -25,7 +25,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from forecasting.backtest import backtest_and_forecast
-from forecasting.ensemble import ENSEMBLE, add_ensemble
+from forecasting.ensemble import ENSEMBLE, WEIGHT_POWER, add_ensemble
 from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate, widen_zero_histories
 from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
@@ -256,7 +256,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     if ENSEMBLE in names:  # which members the ensemble averages (GBM has no rows for short series)
         members = ENSEMBLE_MEMBERS[freq]
         present = forecasts[forecasts["model"].isin(members)].groupby("unique_id")["model"].unique()
-        ens = present.map(lambda ms: "mean of " + " + ".join(m for m in members if m in set(ms)))
+        kind = "mean" if WEIGHT_POWER == 0 else "backtest-MAE-weighted mean"
+        ens = present.map(lambda ms: f"{kind} of " + " + ".join(m for m in members if m in set(ms)))
         ens.index = pd.MultiIndex.from_arrays([ens.index.astype(str), np.full(len(ens), ENSEMBLE, dtype=object)])
         forms = pd.concat([forms, ens]) if len(forms) else ens
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
@@ -301,8 +302,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     quality["reason"] = quality["unique_id"].map(reasons)
     quality["interval_method"] = quality["model"].map(interval_method).astype("str")
     keys = pd.MultiIndex.from_arrays([quality["unique_id"].astype(str), quality["model"].astype(str)])
-    quality["model_form"] = pd.array(forms.reindex(keys).to_numpy() if len(forms) else [pd.NA] * len(quality),
-                                     dtype="str")
+    form = pd.Series(forms.reindex(keys).to_numpy() if len(forms) else pd.NA, index=quality.index, dtype="str")
+    quality["model_form"] = form.where(quality["skip_reason"].isna())  # a model the race did not fit has no form
     by_h = evaluate_by_horizon(backtest, panel, m)
     by_h["is_selected"] = by_h["model"] == by_h["unique_id"].map(pick)
     by_cut = evaluate_by_cutoff(backtest, panel, m)

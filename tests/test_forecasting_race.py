@@ -58,6 +58,11 @@ def test_race_skips_ets_and_its_ensemble_where_seasonal_naive_wins(seasonal_race
     assert skipped["skip_reason"].str.startswith("raced on a sample of 10 of the 24 series of group race").all()
     assert skipped["skip_reason"].str.contains(r"ets [\d.]+ vs seasonal_naive [\d.]+ \(worse by > 2 s\.e\.\)").all()
     assert q.loc[q["unique_id"].isin(skipped["unique_id"]), "reason"].str.contains("not fitted").all()
+    # a model not fitted has no form; the sample's fitted ETS and ensemble have theirs
+    assert skipped["model_form"].isna().all()
+    fitted = q[q["unique_id"].isin(sample) & q["model"].isin(["ets", "ensemble"])]
+    assert fitted["model_form"].notna().all() and (fitted.loc[fitted["model"] == "ensemble", "model_form"]
+                                                   .str.startswith("mean of ets")).all()
     # the sample keeps every model; the rest has no rows of the skipped ones, and no two-member "ensemble"
     for frame in (seasonal_raced.backtest, seasonal_raced.forecasts):
         assert set(frame.loc[frame["model"].isin(["ets", "ensemble"]), "unique_id"]) == set(sample)
