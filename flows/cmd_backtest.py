@@ -81,8 +81,9 @@ def forecast(
     horizon: int = typer.Option(..., "--horizon", min=1, help="Periods to forecast after each series' last ds."),
     output: Path = typer.Option(..., "--output", "-o", file_okay=False,
                                 help="Folder for forecast.csv, quality.csv, quality_by_horizon.csv, backtest.csv."),
-    windows: int = typer.Option(3, "--windows", min=1,
-                                help="Windows of the backtest that selects the model and calibrates the intervals."),
+    windows: int = typer.Option(None, "--windows", min=1,
+                                help="Windows of the backtest that selects the model and calibrates the intervals"
+                                     " (default: the pipeline's, 3)."),
     step: int = typer.Option(None, "--step", min=1,
                              help="Periods between those windows (default: 3 for MS, else 1)."),
     models: str = MODELS,

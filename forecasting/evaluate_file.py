@@ -24,15 +24,13 @@ from forecasting.models import interval_columns
 from forecasting.panel import PANEL_COLUMNS, check_regular, min_train_length, season_length, validate_panel
 from forecasting.run import forecast_panel
 from forecasting.user_hierarchy import companion_table, links_from_ids, read_links
+from forecasting.warehouse import ForecastPlan
 
 log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizon.csv", "scores_by_cutoff.csv",
                 "summary.csv")
 FORECAST_FILES = ("forecast.csv", "quality.csv", "quality_by_horizon.csv", "backtest.csv")
-# Windows of the backtest that selects and calibrates, and their step, as the pipeline runs (warehouse.ForecastPlan)
-DEFAULT_WINDOWS = 3
-DEFAULT_STEP = {"MS": 3}
 
 
 def read_panel_file(path: Path) -> pd.DataFrame:
@@ -145,13 +143,13 @@ def _write_csvs(output: Path, frames: dict[str, pd.DataFrame]) -> dict[str, str]
     return files
 
 
-def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: int = DEFAULT_WINDOWS,
+def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: int | None = None,
                   step: int | None = None, models: list[str] | None = None, nonnegative: bool = False,
                   workers: int = 1, hierarchy: str | Path | None = None) -> dict[str, object]:
     """Forecast every series of a user's panel file as the pipeline does, and write what the forecasts rest on.
 
     The engine (forecast_panel) backtests every model on `windows` windows `step` apart (default: the
-    pipeline's, 3 windows 3 months apart, 1 period for other frequencies), selects per group of sibling
+    pipeline's, warehouse.ForecastPlan: 3 windows 3 months apart, 1 period for other frequencies), selects per group of sibling
     series, calibrates the intervals and forecasts `horizon` periods after each series' last ds. Writes
     forecast.csv (every model and model='selected', whose selected_model names the pick), quality.csv (scores
     per series and model with is_selected, reason, interval_method, model_form, skip_reason),
@@ -167,14 +165,11 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
     'left_out': {parent: why its family was not reconciled} ('ids' only).
     """
     panel = read_panel_file(Path(input))
-    step = DEFAULT_STEP.get(freq, 1) if step is None else step
-    r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers)
-    q = r.quality
-    chosen = q[q["is_selected"]]
-    frames = dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest), strict=True))
-    extra: dict[str, object] = {}
-    if hierarchy is not None:
-        valid = validate_panel(panel)
+    plan = ForecastPlan()  # the pipeline's defaults
+    windows = plan.backtest_windows if windows is None else windows
+    step = plan.for_freq(freq)[1] if step is None else step
+    valid = validate_panel(panel)
+    if hierarchy is not None:  # checked before any fit: a family that does not add up stops here
         by_ids = str(hierarchy) == "ids"
         links = links_from_ids(valid) if by_ids else read_links(Path(hierarchy))
         table, left_out = companion_table(links, valid, strict=not by_ids)
@@ -182,6 +177,12 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
             raise ValueError("no hierarchy to reconcile: " + ("no series id is another's id plus a '/'-part"
                                                               if by_ids and links.empty else
                                                               "no family adds up in the panel"))
+    r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers)
+    q = r.quality
+    chosen = q[q["is_selected"]]
+    frames = dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest), strict=True))
+    extra: dict[str, object] = {}
+    if hierarchy is not None:
         series = pd.DataFrame({"unique_id": valid["unique_id"].unique(), "freq": freq,
                                "nonnegative": bool(nonnegative)})
         reconciled, rec_quality = reconcile_result(r, valid, series, table)
