@@ -3,7 +3,8 @@
 Layers: panel (contract and checks) -> models, local_models (sklearn-style estimators), global_model
 (one gradient-boosting fit per panel, features in DuckDB SQL) + registry -> backtest (statsforecast-style
 windows; global_backtest for global models) -> ensemble, intervals (conformal) -> metrics -> select -> run
-(forecast_panel, the one entry point); evaluate_file runs it all on a user's own panel, cutoff by cutoff.
+(forecast_panel, the one entry point); evaluate_file runs it all on a user's own panel, cutoff by cutoff
+(backtest_file) or once for forecasts (forecast_file, with user_hierarchy's links reconciled by hierarchy_step).
 """
 
 from forecasting.backtest import cross_validation
