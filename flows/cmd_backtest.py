@@ -19,7 +19,8 @@ from rich.console import Console  # noqa: E402
 
 # Options both commands take
 INPUT = typer.Option(..., "--input", "-i", exists=True, dir_okay=False,
-                     help="Long panel with columns unique_id, ds, y (.csv, .csv.gz or .parquet).")
+                     help="Long panel with columns unique_id, ds, y (.csv, .csv.gz or .parquet); any other"
+                          " column is a numeric exogenous regressor, read by arima and gbm.")
 FREQ = typer.Option(..., "--freq", help="Frequency of every series: MS (monthly), W-MON or YS.")
 MODELS = typer.Option(None, "--models", help="Comma-separated model names (default: the frequency's default set).")
 NONNEGATIVE = typer.Option(False, "--nonnegative/--allow-negative", help="Clip forecasts and intervals at 0 (counts).")
@@ -89,6 +90,10 @@ def forecast(
     models: str = MODELS,
     nonnegative: bool = NONNEGATIVE,
     workers: int = WORKERS,
+    future: Path = typer.Option(None, "--future", exists=True, dir_okay=False,
+                                help="The regressors' values for the --horizon periods after each series' last ds"
+                                     " (unique_id, ds and the input's regressor columns); needed when the input"
+                                     " has regressors."),
     hierarchy: str = typer.Option(None, "--hierarchy",
                                   help="Reconcile totals: a CSV of parent,child links, or 'ids' to take a series'"
                                        " parent from its id without the last '/'-part. Writes reconciled.csv and"
@@ -98,9 +103,12 @@ def forecast(
     from forecasting.evaluate_file import forecast_file
 
     result = _or_exit(forecast_file, input, freq, horizon, output, windows=windows, step=step,
-                      models=_names(models), nonnegative=nonnegative, workers=workers, hierarchy=hierarchy)
+                      models=_names(models), nonnegative=nonnegative, workers=workers, hierarchy=hierarchy,
+                      future=future)
     out = Console()
     out.print(f"{result['series']} series forecast {horizon} periods ahead; files in {output}")
+    if result["regressors"]:
+        out.print(f"regressors: {', '.join(result['regressors'])} (quality.csv model_form gives arima's coefficients)")
     out.print("selected: " + ", ".join(f"{m} {n}" for m, n in result["selected"].items()))
     if result["too_short"]:
         out.print(f"{len(result['too_short'])} series too short to backtest, no track record:"

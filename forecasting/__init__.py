@@ -1,5 +1,8 @@
 """Forecasting engine: long panel (unique_id, ds, y) in, long frames (unique_id, ds, model, y_hat, intervals) out.
 
+Optional exogenous regressors travel beside the panel as (unique_id, ds, x_1, ...) (exog: checked there,
+read by arima and gbm).
+
 Layers: panel (contract and checks) -> models, local_models (sklearn-style estimators), global_model
 (one gradient-boosting fit per panel, features in DuckDB SQL) + registry -> backtest (statsforecast-style
 windows; global_backtest for global models) -> ensemble, intervals (conformal) -> metrics -> select -> run

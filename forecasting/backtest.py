@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
+from forecasting.exog import exog_by_series, exog_columns
 from forecasting.models import forecast_values, interval_columns
 from forecasting.panel import check_regular, future_dates, iter_series, min_train_length, validate_panel
 
@@ -64,7 +65,8 @@ def cross_validation(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: i
 def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator], h: int | pd.Series,
                           n_windows: int, step: int, freq: str, levels: Sequence[int] = (80, 95),
                           min_train: int | None = None, horizon: int | None = None,
-                          describe: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                          describe: bool = False,
+                          exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Return (backtest, forecasts): cross_validation's frame and, with a horizon, each model's forecast
     of that many steps after every series' last point (unique_id, ds, model, y_hat, bounds), else None.
     describe=True adds a column model_form to the forecasts: the forecast fit's fitted_form() (ETS form,
@@ -75,6 +77,10 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
     series last: a model with warm_start=True is refitted on one instance per series, so every fit starts
     from the previous fit's parameters, which saw less data, never more. Other models are refitted on one
     clone per call (a fit starts from nothing).
+
+    exog: regressors checked by forecasting.exog.check_exog (every point, and `horizon` dates after each
+    series' last one). A model with supports_exog is fitted on their values up to each cutoff and predicts
+    with their actual values in the window (statsforecast's convention), the forecast with the future ones.
     """
     if not models:
         raise ValueError("cross_validation needs at least one model")
@@ -93,6 +99,9 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
     # (issue 4, benchmarks/forecast_scale.py).
     refit = {name: clone(est) for name, est in models.items() if not warm[name]}
     h_of = h.to_dict() if per_series else None
+    x_of = exog_by_series(exog) if exog is not None else {}
+    x_names = exog_columns(exog) if exog is not None else []
+    reads_x = {name: bool(x_of) and getattr(est, "supports_exog", False) for name, est in models.items()}
 
     uid_col, cutoff_col, ds_col, y_col, model_col, values = [], [], [], [], [], []
     fc_uid, fc_ds, fc_model, fc_values, fc_form = [], [], [], [], []
@@ -105,14 +114,25 @@ def backtest_and_forecast(panel: pd.DataFrame, models: dict[str, BaseEstimator],
             skipped.append(uid)
         cuts = [len(y) - h_s - 1 - (k - 1 - w) * step for w in range(k)]
         by_window: list[list[np.ndarray]] = [[] for _ in cuts]
+        x = x_of.get(uid)
+        if x_of and x is None:
+            raise ValueError(f"no exogenous values for unique_id {uid!r}")
         for name, estimator in models.items():
             kept = clone(estimator) if warm[name] else None
             for w, cut in enumerate(cuts):
                 model = kept if kept is not None else refit[name]
-                by_window[w].append(forecast_values(model.fit(y[: cut + 1]), h_s, levels))
+                if reads_x[name]:
+                    model.fit(y[: cut + 1], X=x[: cut + 1])
+                    by_window[w].append(forecast_values(model, h_s, levels, X=x[cut + 1: cut + 1 + h_s]))
+                else:
+                    by_window[w].append(forecast_values(model.fit(y[: cut + 1]), h_s, levels))
             if horizon is not None:
                 model = kept if kept is not None else refit[name]
-                fc_values.append(forecast_values(model.fit(y), horizon, levels))
+                if reads_x[name]:  # named columns: fitted_form names the coefficients
+                    model.fit(y, X=pd.DataFrame(x[: len(y)], columns=x_names))
+                    fc_values.append(forecast_values(model, horizon, levels, X=x[len(y): len(y) + horizon]))
+                else:
+                    fc_values.append(forecast_values(model.fit(y), horizon, levels))
                 fc_model += [name] * horizon
                 if describe:
                     form = model.fitted_form() if hasattr(model, "fitted_form") else None

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.backtest import CV_KEYS, windows_that_fit
+from forecasting.exog import exog_columns, split_exog
 from forecasting.hierarchy_step import reconcile_result
 from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
 from forecasting.models import interval_columns
@@ -33,28 +34,36 @@ OUTPUT_FILES = ("backtest.csv", "selection.csv", "scores.csv", "scores_by_horizo
 FORECAST_FILES = ("forecast.csv", "quality.csv", "quality_by_horizon.csv", "backtest.csv")
 
 
-def read_panel_file(path: Path) -> pd.DataFrame:
-    """Return the long panel (unique_id, ds, y) of a CSV (optionally .gz) or Parquet file, ds as datetime."""
+def _read_table(path: Path, what: str, needs: Sequence[str]) -> pd.DataFrame:
+    """Return a CSV (optionally .gz) or Parquet file with columns `needs` (and any others), ds as datetime."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"input file {str(path)!r} does not exist")
+        raise FileNotFoundError(f"{what} file {str(path)!r} does not exist")
     name = path.name.lower()
     if name.endswith(".parquet"):
         frame = pd.read_parquet(path)
     elif name.endswith((".csv", ".csv.gz")):
         frame = pd.read_csv(path, dtype={"unique_id": "str"})
     else:
-        raise ValueError(f"input file {path.name!r} must end in .csv, .csv.gz or .parquet")
-    missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
+        raise ValueError(f"{what} file {path.name!r} must end in .csv, .csv.gz or .parquet")
+    missing = [c for c in needs if c not in frame.columns]
     if missing:
-        raise ValueError(f"input file {path.name!r} is missing column(s) {missing}; found {list(frame.columns)}")
-    frame = frame.loc[:, list(PANEL_COLUMNS)].copy()
+        raise ValueError(f"{what} file {path.name!r} is missing column(s) {missing}; found {list(frame.columns)}")
+    frame = frame.copy()
     if not pd.api.types.is_datetime64_any_dtype(frame["ds"]):
         parsed = pd.to_datetime(frame["ds"], errors="coerce")
         bad = frame.loc[parsed.isna() & frame["ds"].notna(), "ds"]
         if len(bad):
-            raise ValueError(f"input file {path.name!r} has a ds that is not a date: {bad.iloc[0]!r}")
+            raise ValueError(f"{what} file {path.name!r} has a ds that is not a date: {bad.iloc[0]!r}")
         frame["ds"] = parsed
+    return frame
+
+
+def read_panel_file(path: Path) -> pd.DataFrame:
+    """Return the long panel (unique_id, ds, y, and any regressor columns) of a CSV (optionally .gz) or
+    Parquet file, ds as datetime, y as a number (forecasting.exog.split_exog separates the regressors)."""
+    path = Path(path)
+    frame = _read_table(path, "input", PANEL_COLUMNS)
     if not pd.api.types.is_numeric_dtype(frame["y"]):
         parsed = pd.to_numeric(frame["y"], errors="coerce")
         bad = frame.loc[parsed.isna() & frame["y"].notna(), "y"]
@@ -72,16 +81,43 @@ def _truncate(panel: pd.DataFrame, drop_last: pd.Series) -> pd.DataFrame:
     return panel[drop.notna().to_numpy() & (pos < n - drop.fillna(0)).to_numpy()]
 
 
+def read_future_file(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+    """Return the regressors' future values (unique_id, ds, and the panel's regressor `columns`) from a file."""
+    frame = _read_table(Path(path), "future", ["unique_id", "ds", *columns])
+    extra = [c for c in frame.columns if c not in ("unique_id", "ds", *columns)]
+    if extra:
+        raise ValueError(f"future file {Path(path).name!r} has column(s) {extra} that are not regressors of the"
+                         f" input ({list(columns)})")
+    return frame[["unique_id", "ds", *columns]]
+
+
+def _with_future(exog: pd.DataFrame | None, future: Path | None, horizon: int) -> pd.DataFrame | None:
+    """Return the input's regressors followed by their future values, or say what is missing."""
+    if exog is None:
+        if future is not None:
+            raise ValueError("a future file was given, but the input has no regressor column besides unique_id,"
+                             " ds and y")
+        return None
+    cols = exog_columns(exog)
+    if future is None:
+        raise ValueError(f"the input has regressor column(s) {cols}: forecasting needs their values for the"
+                         f" {horizon} period(s) after each series' last ds; pass them as a future file"
+                         f" (--future FILE: unique_id, ds, {', '.join(cols)})")
+    return pd.concat([exog, read_future_file(future, cols)], ignore_index=True)
+
+
 def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, step: int,
                    models: list[str] | None = None, nonnegative: bool = False, workers: int = 1,
-                   levels: Sequence[int] = (80, 95),
-                   inner_windows: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   levels: Sequence[int] = (80, 95), inner_windows: int | None = None,
+                   exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (backtest, selection): backtest one row per (unique_id, cutoff, ds, model) incl. 'selected';
 
     selection one row per (unique_id, cutoff) with the model chosen from data up to that cutoff and why.
     Series too short for a window (min_train_length(freq) points before its cutoff) get fewer windows,
     the latest ones, as in cross_validation. The inner backtest before each cutoff (selection and
     intervals) has `inner_windows` windows, `windows` unless given, `step` apart.
+    exog: regressors over the panel's points (forecasting/exog.py); at each cutoff the engine reads them up
+    to the cutoff and their actual values in the window.
     """
     panel = validate_panel(panel)
     check_regular(panel, freq)
@@ -101,7 +137,7 @@ def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, s
         train = _truncate(panel, pd.Series(horizon + j * step, index=ids))
         r = forecast_panel(train, freq, horizon, windows if inner_windows is None else inner_windows, step,
                            models=models, nonnegative=nonnegative,
-                           workers=workers, levels=levels)
+                           workers=workers, levels=levels, exog=exog)
         cutoff = train.groupby("unique_id")["ds"].max().rename("cutoff")
         fc = r.forecasts.merge(cutoff, left_on="unique_id", right_index=True)
         parts.append(fc.merge(panel, on=["unique_id", "ds"], how="inner"))
@@ -145,7 +181,8 @@ def _write_csvs(output: Path, frames: dict[str, pd.DataFrame]) -> dict[str, str]
 
 def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: int | None = None,
                   step: int | None = None, models: list[str] | None = None, nonnegative: bool = False,
-                  workers: int = 1, hierarchy: str | Path | None = None) -> dict[str, object]:
+                  workers: int = 1, hierarchy: str | Path | None = None,
+                  future: Path | None = None) -> dict[str, object]:
     """Forecast every series of a user's panel file as the pipeline does, and write what the forecasts rest on.
 
     The engine (forecast_panel) backtests every model on `windows` windows `step` apart (default: the
@@ -160,11 +197,16 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
     as in the pipeline, into reconciled.csv (every method, is_chosen) and reconciliation_quality.csv
     (accuracy per level before and after).
 
+    Columns of the input besides unique_id, ds and y are exogenous regressors (forecasting/exog.py): `future`
+    is then a file of their values for the `horizon` periods after each series' last ds (unique_id, ds and
+    the same columns); the default model set adds arima, and gbm reads them too.
+
     Returns {'files': {name: path}, 'series': n, 'selected': {model: series}, 'too_short': [ids with no
-    backtest window, forecast by naive]}, with a hierarchy also 'reconciled': {root: chosen method} and
-    'left_out': {parent: why its family was not reconciled} ('ids' only).
+    backtest window, forecast by naive], 'regressors': [column names]}, with a hierarchy also 'reconciled':
+    {root: chosen method} and 'left_out': {parent: why its family was not reconciled} ('ids' only).
     """
-    panel = read_panel_file(Path(input))
+    panel, exog = split_exog(read_panel_file(Path(input)), where=f"input file {Path(input).name!r}: ")
+    exog = _with_future(exog, None if future is None else Path(future), horizon)
     plan = ForecastPlan()  # the pipeline's defaults
     windows = plan.backtest_windows if windows is None else windows
     step = plan.for_freq(freq)[1] if step is None else step
@@ -177,7 +219,8 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
             raise ValueError("no hierarchy to reconcile: " + ("no series id is another's id plus a '/'-part"
                                                               if by_ids and links.empty else
                                                               "no family adds up in the panel"))
-    r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers)
+    r = forecast_panel(panel, freq, horizon, windows, step, models=models, nonnegative=nonnegative, workers=workers,
+                       exog=exog)
     q = r.quality
     chosen = q[q["is_selected"]]
     frames = dict(zip(FORECAST_FILES, (r.forecasts, q, r.quality_by_horizon, r.backtest), strict=True))
@@ -194,7 +237,8 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
     unscored = q.groupby("unique_id")["n_windows"].max()
     return {"files": files, "series": int(q["unique_id"].nunique()),
             "selected": chosen["model"].value_counts().sort_index().to_dict(),
-            "too_short": sorted(unscored.index[unscored.fillna(0).to_numpy() == 0].astype(str))} | extra
+            "too_short": sorted(unscored.index[unscored.fillna(0).to_numpy() == 0].astype(str)),
+            "regressors": exog_columns(exog) if exog is not None else []} | extra
 
 
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
@@ -204,13 +248,15 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
 
     inner_windows: windows of the backtest the engine selects and calibrates by before each cutoff
     (default `windows`), so many cutoffs can be scored while the engine runs as it would in production.
+    Columns besides unique_id, ds and y are exogenous regressors (forecasting/exog.py), known in every
+    window as in statsforecast's cross_validation: the scores are conditional on their values.
 
     Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows,
     'selected_by_cutoff': mean 80/95% coverage of the selected rows per cutoff, 'mase': {model: mean MASE}}.
     """
-    panel = read_panel_file(Path(input))
+    panel, exog = split_exog(read_panel_file(Path(input)), where=f"input file {Path(input).name!r}: ")
     bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
-                                   nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
+                                   nonnegative=nonnegative, workers=workers, inner_windows=inner_windows, exog=exog)
     valid = validate_panel(panel)
     m = season_length(freq)
     scores = evaluate(bt, valid, m)

@@ -44,10 +44,19 @@ def fit_dates(cutoffs: Sequence[pd.Timestamp], freq: str, max_stale: int) -> dic
     return out
 
 
+def _exog_kwargs(model: GlobalModel, exog: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    return {"exog": exog} if exog is not None and getattr(model, "supports_exog", False) else {}
+
+
 def global_cross_validation(panel: pd.DataFrame, name: str, model: GlobalModel, freq: str, horizons: pd.Series,
                             n_windows: int, step: int, min_train: int, levels: Sequence[int] = (80, 95),
-                            max_stale: int = 3) -> pd.DataFrame:
-    """Return backtest rows (unique_id, cutoff, ds, y, model, y_hat, bounds) of one global model."""
+                            max_stale: int = 3, exog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return backtest rows (unique_id, cutoff, ds, y, model, y_hat, bounds) of one global model.
+
+    exog: regressors (forecasting/exog.py), for a model with supports_exog; their actual values in each
+    window reach the prediction, as in the per-series backtest.
+    """
+    x = _exog_kwargs(model, exog)
     plan = _cutoff_plan(panel, horizons, n_windows, step, min_train)
     cols = CV_KEYS + interval_columns(levels)
     parts = []
@@ -56,9 +65,9 @@ def global_cross_validation(panel: pd.DataFrame, name: str, model: GlobalModel, 
     for cutoff, at in plan.groupby("cutoff", sort=True):
         f = when[pd.Timestamp(cutoff)]
         if f not in fitted:
-            fitted[f] = clone(model).fit(panel[panel["ds"] <= f], freq)
+            fitted[f] = clone(model).fit(panel[panel["ds"] <= f], freq, **x)
         history = panel[(panel["ds"] <= cutoff) & panel["unique_id"].isin(set(at["unique_id"]))]
-        fc = fitted[f].predict(int(at["h"].max()), levels=levels, panel=history)
+        fc = fitted[f].predict(int(at["h"].max()), levels=levels, panel=history, **x)
         fc = fc.merge(at[["unique_id", "h"]], on="unique_id")
         # each series keeps its own horizon: h steps after its cutoff
         fc = fc[fc.groupby("unique_id", sort=False).cumcount().to_numpy() < fc["h"].to_numpy()]
@@ -75,9 +84,10 @@ def global_cross_validation(panel: pd.DataFrame, name: str, model: GlobalModel, 
 
 
 def global_forecast(panel: pd.DataFrame, name: str, model: GlobalModel, freq: str, horizon: int,
-                    levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
-    """Return forecast rows (unique_id, ds, model, y_hat, bounds) from one fit on the whole panel."""
-    fc = clone(model).fit(panel, freq).predict(horizon, levels=levels)
+                    levels: Sequence[int] = (80, 95), exog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return forecast rows (unique_id, ds, model, y_hat, bounds) from one fit on the whole panel
+    (exog: with the regressors' values over it and the horizon after it)."""
+    fc = clone(model).fit(panel, freq, **_exog_kwargs(model, exog)).predict(horizon, levels=levels)
     fc.insert(2, "model", pd.array([name] * len(fc), dtype="str"))
     return fc.reset_index(drop=True)
 

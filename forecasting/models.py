@@ -52,12 +52,16 @@ def normal_intervals(mean: np.ndarray, sd: np.ndarray, levels: Sequence[int]) ->
     return pd.DataFrame(normal_interval_values(mean, sd, levels), columns=interval_columns(levels))
 
 
-def forecast_values(estimator: BaseEstimator, h: int, levels: Sequence[int]) -> np.ndarray:
-    """Return a fitted estimator's forecast as an (h, 1 + 2 x levels) float array in interval_columns order."""
+def forecast_values(estimator: BaseEstimator, h: int, levels: Sequence[int], X: np.ndarray | None = None) -> np.ndarray:
+    """Return a fitted estimator's forecast as an (h, 1 + 2 x levels) float array in interval_columns order.
+
+    X: the regressors' h future values, passed on only to an estimator with supports_exog (forecasting/exog.py).
+    """
+    kwargs = {"X": X} if X is not None and getattr(estimator, "supports_exog", False) else {}
     fast = getattr(estimator, "predict_values", None)
     if fast is not None:
-        return fast(h, levels)
-    return estimator.predict(h, levels=levels)[interval_columns(levels)].to_numpy(dtype=float)
+        return fast(h, levels, **kwargs)
+    return estimator.predict(h, levels=levels, **kwargs)[interval_columns(levels)].to_numpy(dtype=float)
 
 
 def _check_level(level: int) -> None:
@@ -85,22 +89,29 @@ def _rms(residuals: np.ndarray) -> float:
 
 
 class Forecaster(BaseEstimator):
-    """Base class: subclasses store parameters in __init__ and implement fit and predict or predict_values."""
+    """Base class: subclasses store parameters in __init__ and implement fit and predict or predict_values.
+
+    A subclass that reads exogenous regressors sets supports_exog = True and takes them as fit(y, X=None)
+    and predict(h, levels, X=None), X an (n, k) array of the same n points as y or of the h future periods
+    (the sktime convention for forecasters; forecasting/exog.py).
+    """
+
+    supports_exog = False
 
     def fit(self, y: np.ndarray) -> Forecaster:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def predict(self, h: int, levels: Sequence[int] = (80, 95)) -> pd.DataFrame:
-        """Return h rows: y_hat and lo_<level>/hi_<level> per level."""
+    def predict(self, h: int, levels: Sequence[int] = (80, 95), **exog) -> pd.DataFrame:
+        """Return h rows: y_hat and lo_<level>/hi_<level> per level (exog: X=, for a model that reads it)."""
         if type(self).predict_values is Forecaster.predict_values:  # pragma: no cover - interface
             raise NotImplementedError(f"{type(self).__name__} implements neither predict nor predict_values")
-        return pd.DataFrame(self.predict_values(h, levels), columns=interval_columns(levels))
+        return pd.DataFrame(self.predict_values(h, levels, **exog), columns=interval_columns(levels))
 
-    def predict_values(self, h: int, levels: Sequence[int] = (80, 95)) -> np.ndarray:
+    def predict_values(self, h: int, levels: Sequence[int] = (80, 95), **exog) -> np.ndarray:
         """Return predict's numbers as an (h, 1 + 2 x levels) array, in interval_columns order."""
         if type(self).predict is Forecaster.predict:  # pragma: no cover - interface
             raise NotImplementedError(f"{type(self).__name__} implements neither predict nor predict_values")
-        return self.predict(h, levels)[interval_columns(levels)].to_numpy(dtype=float)
+        return self.predict(h, levels, **exog)[interval_columns(levels)].to_numpy(dtype=float)
 
     def fitted_form(self) -> str | None:
         """Return what the last fit became where a model has a choice (ETS form, ARIMA order) or fell back

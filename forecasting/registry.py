@@ -114,6 +114,11 @@ DEFAULT_MODELS: dict[str, list[str]] = {
     "YS": ["naive", "drift", "ets", "constant_share", ENSEMBLE],
 }
 
+# With exogenous regressors (forecasting/exog.py) the default set also runs these local models that read
+# them (arima: regression with ARIMA errors); gbm reads them too, ETS and the baselines do not, so selection
+# by backtest decides whether the regressors help.
+EXOG_MODELS: list[str] = ["arima"]
+
 BASELINE: dict[str, str] = {"MS": "seasonal_naive", "W-MON": "seasonal_naive", "YS": "naive"}
 
 # Selection (forecasting/select.py, select_by_group): per group of sibling series (the parent id: all
@@ -166,3 +171,10 @@ def build_global_models(names: list[str], freq: str, horizon: int) -> dict[str, 
     """Return unfitted global models by name, set to forecast up to `horizon` steps."""
     m = season_length(freq)
     return {name: GLOBAL_REGISTRY[name](m).set_params(max_horizon=horizon) for name in names if name in GLOBAL_REGISTRY}
+
+
+def exog_readers(freq: str) -> list[str]:
+    """Return the registered models (local and global) that read exogenous regressors at this frequency."""
+    m = season_length(freq)
+    return [name for name, make in {**MODEL_REGISTRY, **GLOBAL_REGISTRY}.items()
+            if getattr(make(m), "supports_exog", False)]

@@ -26,14 +26,15 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.backtest import backtest_and_forecast
 from forecasting.ensemble import ENSEMBLE, WEIGHT_POWER, add_ensemble
+from forecasting.exog import check_exog, exog_columns
 from forecasting.global_backtest import global_cross_validation, global_forecast
 from forecasting.intervals import calibrate, widen_zero_histories
 from forecasting.metrics import evaluate, evaluate_by_cutoff, evaluate_by_horizon
 from forecasting.models import interval_columns
 from forecasting.panel import check_regular, iter_series, min_train_length, season_length, validate_panel
 from forecasting.race import RaceRule, race_samples, race_verdict, raced_models
-from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, EXPENSIVE, PREFERRED, RACE,
-                                  SWITCH_MARGIN, build_global_models, build_models)
+from forecasting.registry import (BASELINE, DEFAULT_MODELS, ENSEMBLE_MEMBERS, EXOG_MODELS, EXPENSIVE, PREFERRED,
+                                  RACE, SWITCH_MARGIN, build_global_models, build_models, exog_readers)
 from forecasting.select import COUNTS_SUFFIX, select_by_group, selection_groups, short_series_choice
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class _Job:
     step: int
     models: tuple[str, ...]
     levels: tuple[int, ...]
+    members: tuple[str, ...] = ()  # the ensemble's
 
 
 def _pool_context():
@@ -81,8 +83,8 @@ def _init_worker() -> None:
     threadpool_limits(limits=1)
 
 
-def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (forecasts, backtest) for a validated batch of series."""
+def _forecast_batch(panel: pd.DataFrame, job: _Job, exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (forecasts, backtest) for a validated batch of series (exog: their checked regressors)."""
     models = build_models(list(job.models), job.freq)
     need = min_train_length(job.freq)
     sizes = panel.groupby("unique_id", sort=True).size()
@@ -91,11 +93,12 @@ def _forecast_batch(panel: pd.DataFrame, job: _Job) -> tuple[pd.DataFrame, pd.Da
     # One pass per series: backtest windows, then the forecast, with numpy rows and one frame per batch
     # (a frame per fit cost more than the baseline models themselves; benchmarks/forecast_scale.py).
     backtest, forecasts = backtest_and_forecast(panel, models, bt_h, job.backtest_windows, job.step, job.freq,
-                                                job.levels, need, horizon=job.horizon, describe=True)
+                                                job.levels, need, horizon=job.horizon, describe=True, exog=exog)
     return forecasts, backtest
 
 
-def _global_models(panel: pd.DataFrame, job: _Job) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+def _global_models(panel: pd.DataFrame, job: _Job,
+                   exog: pd.DataFrame | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Return (forecasts, backtest) per global model, each fitted on the whole panel (once per cutoff)."""
     models = build_global_models(list(job.models), job.freq, job.horizon)
     if not models:
@@ -108,20 +111,23 @@ def _global_models(panel: pd.DataFrame, job: _Job) -> list[tuple[pd.DataFrame, p
     with threadpool_limits(limits=1):
         for name, model in models.items():
             bt = global_cross_validation(panel, name, model, job.freq, bt_h, job.backtest_windows, job.step,
-                                         need, job.levels, max_stale=job.step)
-            fc = global_forecast(panel, name, model, job.freq, job.horizon, job.levels)
+                                         need, job.levels, max_stale=job.step, exog=exog)
+            fc = global_forecast(panel, name, model, job.freq, job.horizon, job.levels, exog=exog)
             out.append((fc, bt))
     return out
 
 
-def _batches(panel: pd.DataFrame, n_batches: int, ids: Sequence[str] | None = None) -> list[pd.DataFrame]:
-    """Return the panel's series (or those in ids, in the panel's order) split into up to n_batches frames."""
+def _batches(panel: pd.DataFrame, n_batches: int, ids: Sequence[str] | None = None,
+             exog: pd.DataFrame | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame | None]]:
+    """Return the panel's series (or those in ids, in the panel's order) split into up to n_batches frames,
+    each with its series' regressors (None without exog)."""
     uids = panel["unique_id"].unique()
     if ids is not None:
         keep = set(ids)
         uids = np.array([u for u in uids if u in keep], dtype=object)
     groups = np.array_split(np.arange(len(uids)), max(1, min(n_batches, len(uids))))
-    return [panel[panel["unique_id"].isin(uids[g])] for g in groups if len(g)]
+    return [(panel[panel["unique_id"].isin(uids[g])],
+             None if exog is None else exog[exog["unique_id"].isin(uids[g])]) for g in groups if len(g)]
 
 
 class _InProcess:
@@ -141,7 +147,7 @@ def _race(sample_parts: list[tuple[pd.DataFrame, pd.DataFrame]], global_parts: l
     bt = pd.concat([p[1] for p in sample_parts] + [g[1][g[1]["unique_id"].isin(ids)] for g in global_parts],
                    ignore_index=True)
     if ENSEMBLE in job.models:
-        bt = add_ensemble(None, bt, ENSEMBLE_MEMBERS[job.freq], job.levels)[1]
+        bt = add_ensemble(None, bt, list(job.members), job.levels)[1]
     quality = evaluate(bt, panel[panel["unique_id"].isin(ids)], season_length(job.freq))
     baseline = BASELINE[job.freq]
     return {g: race_verdict(quality[quality["unique_id"].isin(set(s))], baseline, raced, rule,
@@ -150,13 +156,14 @@ def _race(sample_parts: list[tuple[pd.DataFrame, pd.DataFrame]], global_parts: l
 
 
 def _run_models(panel: pd.DataFrame, job: _Job, workers: int, groups: dict[str, str], no_preference: set[str],
-                race: RaceRule | None) -> tuple[list, list, dict[str, tuple[tuple[str, ...], str]]]:
+                race: RaceRule | None,
+                exog: pd.DataFrame | None = None) -> tuple[list, list, dict[str, tuple[tuple[str, ...], str]]]:
     """Return (local parts, global parts, skipped): skipped maps unique_id -> (models not fitted, reason).
 
     Without a race every series gets every model. With one, each large group's sample gets every model
     while its other series get the cheap ones; once the global fits and the samples are done, the
     expensive ones follow for the groups where they did not clearly lose (forecasting/race.py)."""
-    raced = raced_models(job.models, EXPENSIVE, ENSEMBLE, ENSEMBLE_MEMBERS.get(job.freq, [])) if race else []
+    raced = raced_models(job.models, EXPENSIVE, ENSEMBLE, list(job.members)) if race else []
     samples = race_samples(groups, race) if raced else {}
     sample_ids = [u for s in samples.values() for u in s]
     rest = {u for u, g in groups.items() if g in samples} - set(sample_ids)
@@ -175,13 +182,13 @@ def _run_models(panel: pd.DataFrame, job: _Job, workers: int, groups: dict[str, 
             # backtest and forecast tasks they ran side by side and held two copies of the GBM features:
             # peak PSS 5.6 GB at 10,000 series instead of 3.7.
             has_global = bool(build_global_models(list(job.models), job.freq, job.horizon))
-            global_task = runner.submit(_global_models, panel, job) if has_global else None
-            sample_tasks = [runner.submit(_forecast_batch, b, job) for b in _batches(panel, workers, sample_ids)] \
-                if sample_ids else []
-            tasks = [runner.submit(_forecast_batch, b, job) for b in _batches(panel, n_batches, everything)] \
-                if everything else []
-            tasks += [runner.submit(_forecast_batch, b, cheap_job) for b in _batches(panel, n_batches, rest)] \
-                if rest else []
+            global_task = runner.submit(_global_models, panel, job, exog) if has_global else None
+            sample_tasks = [runner.submit(_forecast_batch, b, job, x)
+                            for b, x in _batches(panel, workers, sample_ids, exog)] if sample_ids else []
+            tasks = [runner.submit(_forecast_batch, b, job, x)
+                     for b, x in _batches(panel, n_batches, everything, exog)] if everything else []
+            tasks += [runner.submit(_forecast_batch, b, cheap_job, x)
+                      for b, x in _batches(panel, n_batches, rest, exog)] if rest else []
             global_parts = global_task.result() if global_task is not None else []
             sample_parts = [t.result() for t in sample_tasks]
             skipped: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -191,8 +198,8 @@ def _run_models(panel: pd.DataFrame, job: _Job, workers: int, groups: dict[str, 
                     log.info("race in group %s: %s: %s", g, "skipped" if lost else "kept", why)
                 keep = [u for u in rest if not verdicts[groups[u]][0]]
                 if keep:
-                    tasks += [runner.submit(_forecast_batch, b, replace(job, models=local_raced))
-                              for b in _batches(panel, n_batches, keep)]
+                    tasks += [runner.submit(_forecast_batch, b, replace(job, models=local_raced), x)
+                              for b, x in _batches(panel, n_batches, keep, exog)]
                 for u in rest:
                     lost, why = verdicts[groups[u]]
                     if lost:
@@ -214,7 +221,8 @@ def _clip(frame: pd.DataFrame, ids: set[str] | None, levels: Sequence[int]) -> p
 
 def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_windows: int, step: int,
                    models: list[str] | None = None, nonnegative: bool | set[str] = False, workers: int = 1,
-                   levels: Sequence[int] = (80, 95), race: RaceRule | None = RACE) -> ForecastResult:
+                   levels: Sequence[int] = (80, 95), race: RaceRule | None = RACE,
+                   exog: pd.DataFrame | None = None) -> ForecastResult:
     """Return forecasts per (unique_id, ds, model) with the backtest, its scores and the chosen model.
 
     The frequency's baseline (seasonal_naive monthly/weekly, naive annual) is always run and kept
@@ -227,6 +235,9 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     a set clips only those unique_ids (count series).
     race (forecasting/race.py; None: off) skips the expensive models for the series of a large group
     where a sample of the group showed they lose; quality.skip_reason names what was not fitted and why.
+    exog: regressors (unique_id, ds, x_1, ...) over every point and the `horizon` dates after each series'
+    last one (forecasting/exog.py), read by the models with supports_exog; the default set then adds
+    registry.EXOG_MODELS, and a model set with no model that reads them is an error.
     """
     panel = validate_panel(panel)
     check_regular(panel, freq)
@@ -235,26 +246,37 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     baseline = BASELINE[freq]
-    names = list(dict.fromkeys([baseline, *(DEFAULT_MODELS[freq] if models is None else models)]))
-    build_models(names, freq)  # fail fast on unknown names, before any process starts
+    default = DEFAULT_MODELS[freq]
+    if exog is not None and models is None:  # the local models that read regressors, before the ensemble
+        default = [n for n in default if n != ENSEMBLE] + EXOG_MODELS + [n for n in default if n == ENSEMBLE]
+    names = list(dict.fromkeys([baseline, *(default if models is None else models)]))
+    built = build_models(names, freq)  # fail fast on unknown names, before any process starts
+    if exog is not None:
+        exog = check_exog(exog, panel, freq, int(horizon))
+        readers = [n for n, est in {**built, **build_global_models(names, freq, int(horizon))}.items()
+                   if getattr(est, "supports_exog", False)]
+        if not readers:
+            raise ValueError(f"none of the models {names} reads exogenous regressors"
+                             f" ({sorted(exog_readers(freq))} do): add one, or drop the regressor columns")
+        log.info("regressors %s read by %s", exog_columns(exog), ", ".join(readers))
     clip_ids: set[str] | None = None
     if isinstance(nonnegative, set | frozenset):
         clip_ids = {str(i) for i in nonnegative}
         unknown = sorted(clip_ids - set(panel["unique_id"]))
         if unknown:
             raise ValueError(f"nonnegative names unique_id(s) not in the panel: {unknown[:10]}")
-    job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels))
+    members = ENSEMBLE_MEMBERS[freq] + ([n for n in EXOG_MODELS if n in names] if exog is not None else [])
+    job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels), tuple(members))
 
     groups = selection_groups(panel)
     counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
-    parts, global_parts, skipped = _run_models(panel, job, workers, groups, counts, race)
+    parts, global_parts, skipped = _run_models(panel, job, workers, groups, counts, race, exog)
     forecasts = pd.concat([p[0] for p in parts] + [g[0] for g in global_parts], ignore_index=True)
     # what each local model's forecast fit became (ETS form, ARIMA order, fallbacks), for quality.model_form
     forms = (forecasts.dropna(subset=["model_form"]).drop_duplicates(["unique_id", "model"])
              .set_index(["unique_id", "model"])["model_form"] if "model_form" in forecasts else pd.Series())
     forecasts = forecasts.drop(columns="model_form", errors="ignore")
     if ENSEMBLE in names:  # which members the ensemble averages (GBM has no rows for short series)
-        members = ENSEMBLE_MEMBERS[freq]
         present = forecasts[forecasts["model"].isin(members)].groupby("unique_id")["model"].unique()
         kind = "mean" if WEIGHT_POWER == 0 else "backtest-MAE-weighted mean"
         ens = present.map(lambda ms: f"{kind} of " + " + ".join(m for m in members if m in set(ms)))
@@ -262,7 +284,7 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
         forms = pd.concat([forms, ens]) if len(forms) else ens
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:
-        forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
+        forecasts, backtest = add_ensemble(forecasts, backtest, members, levels)
         # where a member was skipped the ensemble must not quietly become the mean of the others
         dropped = {u for u, (models_, _) in skipped.items() if ENSEMBLE in models_}
         if dropped:
