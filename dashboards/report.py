@@ -156,6 +156,8 @@ def _quality(quality: pd.DataFrame) -> str:
             col("Windows", "n_windows", fmt_num, True),
             col("Horizon", "horizon", fmt_num, True),
             col("Reason", "reason"),
+            # what the fit became (ETS form, ARIMA order and regressors, ensemble members); older files lack it
+            *([col("Fit", "model_form")] if "model_form" in quality.columns else []),
         ],
         caption="Backtest scores of the selected model per series, read against the seasonal-naive "
         "baseline (MASE below the baseline's means the model beat it). Interval coverage should sit "

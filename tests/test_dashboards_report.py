@@ -126,6 +126,21 @@ def test_report_of_a_database_published_before_the_by_cutoff_mart(published: Pat
     assert "beats SeasonalNaive on MASE" in quality and "model_quality_by_cutoff" not in quality
 
 
+def test_report_shows_what_each_selected_fit_became_and_reads_files_without_it(page: str, published: Path,
+                                                                               tmp_path: Path) -> None:
+    import duckdb
+
+    quality = page.split('id="model-quality"')[1].split("</section>")[0]
+    assert "<th>Fit</th>" in quality and "<td>ETS(A,N,N): AICc 81.0 &lt; ETS(A,Ad,N) 87.6</td>" in quality
+    assert "old form" not in quality  # run-0's
+    con = duckdb.connect(str(published))
+    con.execute("ALTER TABLE marts.model_quality DROP COLUMN model_form")
+    con.close()
+    older = build_report(published, tmp_path / "older.html").read_text(encoding="utf-8")
+    quality = older.split('id="model-quality"')[1].split("</section>")[0]
+    assert "<th>Fit</th>" not in quality and "beats SeasonalNaive on MASE" in quality
+
+
 def test_report_publishes_the_tagger_accuracy_and_the_definition(page: str) -> None:
     tagger = page.split('<section id="tagger">')[1].split("</section>")[0]
     assert "one and the same position" in tagger

@@ -20,9 +20,8 @@ baseline AS (
         PARTITION BY unique_id ORDER BY lower(model) LIKE '%seasonal%' DESC, model
     ) = 1
 )
-SELECT s.run_id, s.unique_id, s.label, s.model, s.mase, b.baseline_model, b.baseline_mase,
-       s.smape, s.wape, s.bias, s.coverage_80, s.coverage_95, s.n_windows, s.horizon, s.scale,
-       s.reason
+-- every score column the mart has (model_form and the interval columns came later than the first files)
+SELECT s.* EXCLUDE (is_selected), b.baseline_model, b.baseline_mase
 FROM scores AS s
 LEFT JOIN baseline AS b USING (unique_id)
 WHERE s.is_selected
