@@ -206,6 +206,9 @@ def test_forecast_panel_adds_arima_to_the_defaults_and_the_ensemble_and_rejects_
     assert arima_form.str.contains(r"\+ total_postings x ").all()
     assert (q.loc[q["model"] == "ensemble", "model_form"] == "mean of ets + gbm + naive + arima").all()
     assert len(r.forecasts[r.forecasts["model"] == "selected"]) == 2 * 3
+    # the process pool gets each batch's regressors: the same frames as in-process
+    pooled = forecast_panel(two, "MS", 3, 2, 3, exog=exog, workers=2)
+    pd.testing.assert_frame_equal(pooled.forecasts, r.forecasts)
     with pytest.raises(ValueError, match=r"none of the models \['seasonal_naive', 'ets'\] reads exogenous regressors"
                                          r" \(\['arima', 'gbm'\] do\)"):
         forecast_panel(two, "MS", 3, 2, 3, models=["ets"], exog=exog)
