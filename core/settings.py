@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     horizon_years: int = Field(5, description="Forecast horizon for annual series.")
     backtest_windows: int = Field(3, description="Rolling-origin backtest windows per series.")
     backtest_step_months: int = Field(3, description="Months between backtest cutoffs (monthly series).")
+    horizon_weeks: int = Field(13, description="Forecast horizon for weekly series.")
+    backtest_step_weeks: int = Field(4, description="Weeks between backtest cutoffs (weekly series).")
     workers: int = Field(2, description="Processes used to fit series in parallel.")
     models: str = Field("", description="Comma-separated models for monthly and weekly series, empty for the "
                         "defaults (forecasting/registry.py); e.g. 'naive,seasonal_naive,tsb,gbm' is ~4x cheaper "

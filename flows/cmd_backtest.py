@@ -86,7 +86,7 @@ def forecast(
                                 help="Windows of the backtest that selects the model and calibrates the intervals"
                                      " (default: the pipeline's, 3)."),
     step: int = typer.Option(None, "--step", min=1,
-                             help="Periods between those windows (default: 3 for MS, else 1)."),
+                             help="Periods between those windows (default: 3 for MS, 4 for W-MON, 1 for YS)."),
     models: str = MODELS,
     nonnegative: bool = NONNEGATIVE,
     workers: int = WORKERS,

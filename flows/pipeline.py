@@ -50,7 +50,8 @@ def _staging(settings: Settings, summary: dict) -> dict[str, int]:
 @task(name="forecast")
 def forecast_task(settings: Settings, run_id: str) -> dict[str, int]:
     plan = ForecastPlan(settings.horizon_months, settings.horizon_years, settings.backtest_windows,
-                        settings.backtest_step_months, settings.workers, settings.model_names(), race=settings.race)
+                        settings.backtest_step_months, settings.workers, settings.model_names(), race=settings.race,
+                        horizon_weeks=settings.horizon_weeks, step_weeks=settings.backtest_step_weeks)
     return run_forecasts(settings.warehouse_path, run_id, plan)
 
 

@@ -28,10 +28,18 @@ class ForecastPlan:
     models_monthly: tuple[str, ...] | None = None
     # race expensive models per large selection group (forecasting/race.py, registry.RACE); False: fit all
     race: bool = True
+    # weekly series: a quarter ahead, cutoffs a month apart (a step of one week scored nearly the same weeks
+    # three times over)
+    horizon_weeks: int = 13
+    step_weeks: int = 4
 
     def for_freq(self, freq: str) -> tuple[int, int]:
-        """Return (horizon, step) for a frequency code."""
-        return (self.horizon_months, self.step_months) if freq == "MS" else (self.horizon_years, 1)
+        """Return (horizon, step) for a frequency code: months, weeks ('W-MON') or years."""
+        if freq == "MS":
+            return self.horizon_months, self.step_months
+        if freq == "W-MON":
+            return self.horizon_weeks, self.step_weeks
+        return self.horizon_years, 1
 
 
 def forecast_frames(panel: pd.DataFrame, series: pd.DataFrame, plan: ForecastPlan) -> ForecastResult:

@@ -194,3 +194,23 @@ def test_settings_model_list_applies_to_monthly_series_only(monkeypatch):
     models = r.forecasts.groupby("unique_id")["model"].agg(set)
     assert models["m/a"] == {"seasonal_naive", "naive", "tsb", "selected"}  # the baseline is always run
     assert {"drift", "ets"} <= models["y/b"]  # annual series keep the registry's defaults
+
+
+def test_weekly_series_get_the_plans_weeks_not_its_years(monkeypatch):
+    from core.settings import Settings
+    from forecasting.warehouse import ForecastPlan, forecast_frames
+
+    monkeypatch.setenv("TALENTCAST_HORIZON_WEEKS", "6")
+    monkeypatch.setenv("TALENTCAST_BACKTEST_STEP_WEEKS", "4")
+    settings = Settings()
+    assert (settings.horizon_weeks, settings.backtest_step_weeks) == (6, 4)
+    plan = ForecastPlan(horizon_years=2, backtest_windows=2, horizon_weeks=settings.horizon_weeks,
+                        step_weeks=settings.backtest_step_weeks, models_monthly=("naive", "tsb"))
+    assert plan.for_freq("W-MON") == (6, 4) and plan.for_freq("YS") == (2, 1) and ForecastPlan().for_freq("W-MON") == (13, 4)
+    panel = _series("w/a", _trend(120, 1), start="2022-01-03", freq="W-MON")  # 2 seasons (104) to train
+    series = pd.DataFrame({"unique_id": ["w/a"], "freq": ["W-MON"], "nonnegative": [False]})
+    r = forecast_frames(panel, series, plan)
+    selected = r.forecasts[r.forecasts["model"] == "selected"]
+    assert len(selected) == 6 and selected["ds"].min() == panel["ds"].max() + pd.Timedelta(weeks=1)
+    cutoffs = sorted(r.backtest["cutoff"].unique())
+    assert len(cutoffs) == 2 and cutoffs[1] - cutoffs[0] == pd.Timedelta(weeks=4)
