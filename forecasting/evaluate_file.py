@@ -186,8 +186,8 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
     """Forecast every series of a user's panel file as the pipeline does, and write what the forecasts rest on.
 
     The engine (forecast_panel) backtests every model on `windows` windows `step` apart (default: the
-    pipeline's, warehouse.ForecastPlan: 3 windows 3 months apart, 4 weeks for W-MON, 1 year for YS), selects per group of sibling
-    series, calibrates the intervals and forecasts `horizon` periods after each series' last ds. Writes
+    pipeline's, warehouse.ForecastPlan: 3 windows 3 months apart, 4 weeks for W-MON, 1 year for YS), selects
+    per group of sibling series, calibrates the intervals and forecasts `horizon` periods after each series' last ds. Writes
     forecast.csv (every model and model='selected', whose selected_model names the pick), quality.csv (scores
     per series and model with is_selected, reason, interval_method, model_form, skip_reason),
     quality_by_horizon.csv and backtest.csv (the windows behind them).

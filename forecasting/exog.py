@@ -84,7 +84,8 @@ def check_exog(exog: pd.DataFrame, panel: pd.DataFrame, freq: str, horizon: int,
     dup = exog[exog.duplicated(KEYS, keep=False)]
     if len(dup):
         row = dup.iloc[0]
-        raise ValueError(f"{where}exogenous values repeat for unique_id {row['unique_id']!r} at ds {row['ds']:%Y-%m-%d}")
+        raise ValueError(f"{where}exogenous values repeat for unique_id {row['unique_id']!r}"
+                         f" at ds {row['ds']:%Y-%m-%d}")
     last = panel.groupby("unique_id", sort=True)["ds"].max()
     future = pd.DataFrame([(uid, d) for uid, end in last.items() for d in future_dates(end, horizon, freq)],
                           columns=KEYS)

@@ -83,7 +83,8 @@ def _init_worker() -> None:
     threadpool_limits(limits=1)
 
 
-def _forecast_batch(panel: pd.DataFrame, job: _Job, exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _forecast_batch(panel: pd.DataFrame, job: _Job,
+                    exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (forecasts, backtest) for a validated batch of series (exog: their checked regressors)."""
     models = build_models(list(job.models), job.freq)
     need = min_train_length(job.freq)

@@ -241,15 +241,15 @@ def test_forecast_file_reads_regressor_columns_and_their_future_values(tmp_path)
     one = sectors[sectors["unique_id"] == "demand/US/indeed/software_development"]
     x = exog[exog["unique_id"] == "demand/US/indeed/software_development"].set_index("ds")["total_postings"]
     direct = AutoARIMA(max_order=1, d=1).fit(one["y"].to_numpy(), X=x.loc[one["ds"]].to_numpy()[:, None])
-    np.testing.assert_allclose(arima["y_hat"], direct.predict(5, X=x.loc["2024-09-01":"2025-01-01"].to_numpy())["y_hat"],
-                               rtol=1e-8)
+    ahead = direct.predict(5, X=x.loc["2024-09-01":"2025-01-01"].to_numpy())
+    np.testing.assert_allclose(arima["y_hat"], ahead["y_hat"], rtol=1e-8)
     q = pd.read_csv(tmp_path / "out" / "quality.csv")
     assert q.loc[q["model"] == "arima", "model_form"].str.contains("total_postings x").all()
 
     with pytest.raises(ValueError, match=r"regressor column\(s\) \['total_postings'\]: forecasting needs their values"
                                          r" for the 5 period\(s\).*--future FILE"):
         forecast_file(inp, "MS", 5, tmp_path / "o2", models=["arima"])
-    with pytest.raises(ValueError, match="'total_postings' has no value for unique_id .* at 2025-02-01, a forecast date"):
+    with pytest.raises(ValueError, match="'total_postings' has no value for unique_id .* at 2025-02-01, a forecast"):
         forecast_file(inp, "MS", 6, tmp_path / "o3", models=["arima"], future=future)
     bad = tmp_path / "bad_future.csv"
     pd.read_csv(future).assign(extra=1).to_csv(bad, index=False)

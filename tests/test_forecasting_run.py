@@ -206,7 +206,8 @@ def test_weekly_series_get_the_plans_weeks_not_its_years(monkeypatch):
     assert (settings.horizon_weeks, settings.backtest_step_weeks) == (6, 4)
     plan = ForecastPlan(horizon_years=2, backtest_windows=2, horizon_weeks=settings.horizon_weeks,
                         step_weeks=settings.backtest_step_weeks, models_monthly=("naive", "tsb"))
-    assert plan.for_freq("W-MON") == (6, 4) and plan.for_freq("YS") == (2, 1) and ForecastPlan().for_freq("W-MON") == (13, 4)
+    assert plan.for_freq("W-MON") == (6, 4) and plan.for_freq("YS") == (2, 1)
+    assert ForecastPlan().for_freq("W-MON") == (13, 4)
     panel = _series("w/a", _trend(120, 1), start="2022-01-03", freq="W-MON")  # 2 seasons (104) to train
     series = pd.DataFrame({"unique_id": ["w/a"], "freq": ["W-MON"], "nonnegative": [False]})
     r = forecast_frames(panel, series, plan)
