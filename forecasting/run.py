@@ -63,7 +63,6 @@ class _Job:
     step: int
     models: tuple[str, ...]
     levels: tuple[int, ...]
-    members: tuple[str, ...] = ()  # the ensemble's
 
 
 def _pool_context():
@@ -148,7 +147,7 @@ def _race(sample_parts: list[tuple[pd.DataFrame, pd.DataFrame]], global_parts: l
     bt = pd.concat([p[1] for p in sample_parts] + [g[1][g[1]["unique_id"].isin(ids)] for g in global_parts],
                    ignore_index=True)
     if ENSEMBLE in job.models:
-        bt = add_ensemble(None, bt, list(job.members), job.levels)[1]
+        bt = add_ensemble(None, bt, ENSEMBLE_MEMBERS[job.freq], job.levels)[1]
     quality = evaluate(bt, panel[panel["unique_id"].isin(ids)], season_length(job.freq))
     baseline = BASELINE[job.freq]
     return {g: race_verdict(quality[quality["unique_id"].isin(set(s))], baseline, raced, rule,
@@ -164,7 +163,7 @@ def _run_models(panel: pd.DataFrame, job: _Job, workers: int, groups: dict[str, 
     Without a race every series gets every model. With one, each large group's sample gets every model
     while its other series get the cheap ones; once the global fits and the samples are done, the
     expensive ones follow for the groups where they did not clearly lose (forecasting/race.py)."""
-    raced = raced_models(job.models, EXPENSIVE, ENSEMBLE, list(job.members)) if race else []
+    raced = raced_models(job.models, EXPENSIVE, ENSEMBLE, ENSEMBLE_MEMBERS.get(job.freq, [])) if race else []
     samples = race_samples(groups, race) if raced else {}
     sample_ids = [u for s in samples.values() for u in s]
     rest = {u for u, g in groups.items() if g in samples} - set(sample_ids)
@@ -238,7 +237,8 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
     where a sample of the group showed they lose; quality.skip_reason names what was not fitted and why.
     exog: regressors (unique_id, ds, x_1, ...) over every point and the `horizon` dates after each series'
     last one (forecasting/exog.py), read by the models with supports_exog; the default set then adds
-    registry.EXOG_MODELS, and a model set with no model that reads them is an error.
+    registry.EXOG_MODELS as candidates (not ensemble members), and a model set with no model that reads them
+    is an error.
     """
     panel = validate_panel(panel)
     check_regular(panel, freq)
@@ -266,8 +266,7 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
         unknown = sorted(clip_ids - set(panel["unique_id"]))
         if unknown:
             raise ValueError(f"nonnegative names unique_id(s) not in the panel: {unknown[:10]}")
-    members = ENSEMBLE_MEMBERS[freq] + ([n for n in EXOG_MODELS if n in names] if exog is not None else [])
-    job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels), tuple(members))
+    job = _Job(freq, int(horizon), int(backtest_windows), int(step), tuple(names), tuple(levels))
 
     groups = selection_groups(panel)
     counts = {g for g in groups.values() if g.endswith(COUNTS_SUFFIX)}
@@ -278,6 +277,7 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
              .set_index(["unique_id", "model"])["model_form"] if "model_form" in forecasts else pd.Series())
     forecasts = forecasts.drop(columns="model_form", errors="ignore")
     if ENSEMBLE in names:  # which members the ensemble averages (GBM has no rows for short series)
+        members = ENSEMBLE_MEMBERS[freq]
         present = forecasts[forecasts["model"].isin(members)].groupby("unique_id")["model"].unique()
         kind = "mean" if WEIGHT_POWER == 0 else "backtest-MAE-weighted mean"
         ens = present.map(lambda ms: f"{kind} of " + " + ".join(m for m in members if m in set(ms)))
@@ -285,7 +285,7 @@ def forecast_panel(panel: pd.DataFrame, freq: str, horizon: int, backtest_window
         forms = pd.concat([forms, ens]) if len(forms) else ens
     backtest = pd.concat([p[1] for p in parts] + [g[1] for g in global_parts], ignore_index=True)
     if ENSEMBLE in names:
-        forecasts, backtest = add_ensemble(forecasts, backtest, members, levels)
+        forecasts, backtest = add_ensemble(forecasts, backtest, ENSEMBLE_MEMBERS[freq], levels)
         # where a member was skipped the ensemble must not quietly become the mean of the others
         dropped = {u for u, (models_, _) in skipped.items() if ENSEMBLE in models_}
         if dropped:
