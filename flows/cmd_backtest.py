@@ -54,16 +54,22 @@ def backtest(
     workers: int = WORKERS,
     inner_windows: int = typer.Option(None, "--inner-windows", min=1,
                                       help="Windows of the backtest that selects and calibrates before each"
-                                           " cutoff (default: --windows). Score many cutoffs with a few inner"
-                                           " windows to see coverage over time as production would have run."),
+                                           " cutoff (default: the pipeline's, 3), so 'selected' is what talentcast"
+                                           " would have published however many cutoffs you score."),
+    inner_step: int = typer.Option(None, "--inner-step", min=1,
+                                   help="Periods between those inner windows (default: the pipeline's, 3 for MS,"
+                                        " 4 for W-MON, 1 for YS)."),
 ) -> None:
     """Backtest every model and talentcast's own selection on your series; write forecasts and scores."""
     from forecasting.evaluate_file import backtest_file
 
     result = _or_exit(backtest_file, input, freq, horizon, windows, step, output, models=_names(models),
-                      nonnegative=nonnegative, workers=workers, inner_windows=inner_windows)
+                      nonnegative=nonnegative, workers=workers, inner_windows=inner_windows, inner_step=inner_step)
     out = Console()
     out.print(f"{result['series']} series backtested, {result['rows']:,} rows written to {output}")
+    inner_w, inner_s = result["inner"]
+    out.print(f"at each cutoff the engine selected and calibrated on its own backtest of {inner_w} window(s)"
+              f" {inner_s} period(s) apart, as the pipeline does")
     if result["skipped"]:
         out.print(f"{len(result['skipped'])} series too short to backtest: {', '.join(result['skipped'][:10])}")
     for model, mase in sorted(result["mase"].items(), key=lambda kv: kv[1]):

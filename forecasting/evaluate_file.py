@@ -106,16 +106,25 @@ def _with_future(exog: pd.DataFrame | None, future: Path | None, horizon: int) -
     return pd.concat([exog, read_future_file(future, cols)], ignore_index=True)
 
 
+def inner_plan(freq: str, inner_windows: int | None = None, inner_step: int | None = None) -> tuple[int, int]:
+    """Return (windows, step) of the engine's own backtest before each cutoff: the pipeline's unless given."""
+    plan = ForecastPlan()
+    return (plan.backtest_windows if inner_windows is None else int(inner_windows),
+            plan.for_freq(freq)[1] if inner_step is None else int(inner_step))
+
+
 def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, step: int,
                    models: list[str] | None = None, nonnegative: bool = False, workers: int = 1,
                    levels: Sequence[int] = (80, 95), inner_windows: int | None = None,
-                   exog: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   exog: pd.DataFrame | None = None, inner_step: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (backtest, selection): backtest one row per (unique_id, cutoff, ds, model) incl. 'selected';
 
     selection one row per (unique_id, cutoff) with the model chosen from data up to that cutoff and why.
     Series too short for a window (min_train_length(freq) points before its cutoff) get fewer windows,
     the latest ones, as in cross_validation. The inner backtest before each cutoff (selection and
-    intervals) has `inner_windows` windows, `windows` unless given, `step` apart.
+    intervals) has `inner_windows` windows `inner_step` apart, by default the pipeline's (warehouse.ForecastPlan:
+    3 windows, 3 months, 4 weeks or 1 year apart), so that a 'selected' row is what talentcast (the pipeline,
+    or `forecast` with its defaults) would have published at its cutoff, however many cutoffs are scored.
     exog: regressors over the panel's points (forecasting/exog.py); at each cutoff the engine reads them up
     to the cutoff and their actual values in the window.
     """
@@ -128,6 +137,7 @@ def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, s
         short = k.index[k == 0].tolist()
         log.warning("%d series too short to backtest (need %d + h=%d points): %s", len(short), need, horizon,
                     ", ".join(short[:10]))
+    inner_windows, inner_step = inner_plan(freq, inner_windows, inner_step)
     value_cols = interval_columns(levels)
     parts, picks = [], []
     for j in range(windows - 1, -1, -1):  # j = windows after this one; the earliest cutoff first
@@ -135,8 +145,7 @@ def backtest_panel(panel: pd.DataFrame, freq: str, horizon: int, windows: int, s
         if ids.empty:
             continue
         train = _truncate(panel, pd.Series(horizon + j * step, index=ids))
-        r = forecast_panel(train, freq, horizon, windows if inner_windows is None else inner_windows, step,
-                           models=models, nonnegative=nonnegative,
+        r = forecast_panel(train, freq, horizon, inner_windows, inner_step, models=models, nonnegative=nonnegative,
                            workers=workers, levels=levels, exog=exog)
         cutoff = train.groupby("unique_id")["ds"].max().rename("cutoff")
         fc = r.forecasts.merge(cutoff, left_on="unique_id", right_index=True)
@@ -243,20 +252,24 @@ def forecast_file(input: Path, freq: str, horizon: int, output: Path, windows: i
 
 def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int, output: Path,
                   models: list[str] | None = None, nonnegative: bool = False,
-                  workers: int = 1, inner_windows: int | None = None) -> dict[str, object]:
+                  workers: int = 1, inner_windows: int | None = None,
+                  inner_step: int | None = None) -> dict[str, object]:
     """Write backtest, selection, scores (series x model), scores_by_horizon, scores_by_cutoff and summary CSVs.
 
-    inner_windows: windows of the backtest the engine selects and calibrates by before each cutoff
-    (default `windows`), so many cutoffs can be scored while the engine runs as it would in production.
+    inner_windows, inner_step: the backtest the engine selects and calibrates by before each cutoff (default
+    the pipeline's, as backtest_panel), so many cutoffs can be scored while the engine runs as it does in
+    production.
     Columns besides unique_id, ds and y are exogenous regressors (forecasting/exog.py), known in every
     window as in statsforecast's cross_validation: the scores are conditional on their values.
 
     Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows,
-    'selected_by_cutoff': mean 80/95% coverage of the selected rows per cutoff, 'mase': {model: mean MASE}}.
+    'selected_by_cutoff': mean 80/95% coverage of the selected rows per cutoff, 'mase': {model: mean MASE},
+    'inner': (windows, step) of the engine's own backtest}.
     """
     panel, exog = split_exog(read_panel_file(Path(input)), where=f"input file {Path(input).name!r}: ")
     bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
-                                   nonnegative=nonnegative, workers=workers, inner_windows=inner_windows, exog=exog)
+                                   nonnegative=nonnegative, workers=workers, inner_windows=inner_windows, exog=exog,
+                                   inner_step=inner_step)
     valid = validate_panel(panel)
     m = season_length(freq)
     scores = evaluate(bt, valid, m)
@@ -270,5 +283,5 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
     per_cutoff = (selected.groupby("cutoff")[[c for c in ("coverage_80", "coverage_95") if c in selected]].mean()
                   if "coverage_80" in selected else pd.DataFrame())
     return {"files": files, "series": len(scored), "skipped": skipped, "rows": len(bt),
-            "selected_by_cutoff": per_cutoff,
+            "selected_by_cutoff": per_cutoff, "inner": inner_plan(freq, inner_windows, inner_step),
             "mase": {r.model: float(r.mase) for r in frames["summary.csv"].itertuples() if np.isfinite(r.mase)}}

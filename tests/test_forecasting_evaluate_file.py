@@ -50,8 +50,9 @@ def test_selected_rows_use_only_data_up_to_their_cutoff():
     one = panel[panel["unique_id"] == uid].reset_index(drop=True)
     bt, sel = backtest_panel(one, "MS", horizon=6, windows=2, step=3)
     first_cut = sel["cutoff"].min()
-    # what forecast_panel publishes when run on the data up to the first cutoff is the 'selected' row
-    published = forecast_panel(one[one["ds"] <= first_cut], "MS", 6, 2, 3).forecasts
+    # what forecast_panel publishes when run on the data up to the first cutoff, with the pipeline's inner
+    # backtest (3 windows 3 months apart; backtest_panel's default), is the 'selected' row
+    published = forecast_panel(one[one["ds"] <= first_cut], "MS", 6, 3, 3).forecasts
     expect = published[published["model"] == "selected"]["y_hat"].to_numpy()
     got = bt[(bt["model"] == "selected") & (bt["cutoff"] == first_cut)]["y_hat"].to_numpy()
     np.testing.assert_allclose(got, expect)
@@ -87,7 +88,7 @@ def test_backtest_file_on_real_indeed_sectors(tmp_path):
     # on these trending indices the engine's own pick beats both naive baselines on later data
     assert summary.loc["selected", "mase"] < summary.loc["naive", "mase"] < summary.loc["seasonal_naive", "mase"]
     sel = pd.read_csv(tmp_path / "selection.csv")
-    assert len(sel) == 24 and set(sel["selected_model"]) <= {"ensemble", "ets", "naive", "seasonal_naive", "tsb"}
+    assert len(sel) == 24 and set(sel["selected_model"]) <= {"ensemble", "ets", "gbm", "naive", "seasonal_naive", "tsb"}
 
 
 def test_read_errors_name_the_file_and_value(tmp_path):
@@ -108,7 +109,8 @@ def test_read_errors_name_the_file_and_value(tmp_path):
 def test_inner_windows_set_the_engines_backtest_apart_from_the_scored_cutoffs(tmp_path):
     panel = read_panel_file(INDEED)
     models = ["naive", "ets"]
-    bt, sel = backtest_panel(panel, "MS", horizon=3, windows=3, step=2, inner_windows=1, models=models)
+    bt, sel = backtest_panel(panel, "MS", horizon=3, windows=3, step=2, inner_windows=1, inner_step=2,
+                             models=models)
     assert sel["cutoff"].nunique() == 3
     # the selected rows at the first cutoff are what the engine publishes with ONE inner window
     first_cut = sel["cutoff"].min()
@@ -118,6 +120,13 @@ def test_inner_windows_set_the_engines_backtest_apart_from_the_scored_cutoffs(tm
         fc = forecast_panel(train, "MS", 3, inner, 2, models=models).forecasts
         fc = fc[fc["model"] == "selected"].sort_values(["unique_id", "ds"])
         assert np.allclose(got["lo_80"].to_numpy(), fc["lo_80"].to_numpy()) == same  # conformal: windows matter
+    # by default the engine's inner backtest is the pipeline's (3 windows 3 months apart), whatever the outer step
+    default, _ = backtest_panel(panel, "MS", horizon=3, windows=1, step=2, models=models)
+    last_cut = sel["cutoff"].max()
+    fc = forecast_panel(panel[panel["ds"] <= last_cut], "MS", 3, 3, 3, models=models).forecasts
+    fc = fc[fc["model"] == "selected"].sort_values(["unique_id", "ds"])
+    dflt = default[default["model"] == "selected"].sort_values(["unique_id", "ds"])
+    np.testing.assert_allclose(dflt[["y_hat", "lo_80", "hi_95"]].to_numpy(), fc[["y_hat", "lo_80", "hi_95"]].to_numpy())
     panel.to_csv(tmp_path / "p.csv", index=False)
     backtest_file(tmp_path / "p.csv", "MS", 3, 3, 2, tmp_path / "out", models=models, inner_windows=1)
     written = pd.read_csv(tmp_path / "out" / "backtest.csv", parse_dates=["cutoff", "ds"])
@@ -144,6 +153,7 @@ def test_cli_command(tmp_path):
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "1 series backtested, 6 rows written" in r.output
+    assert "its own backtest of 3 window(s) 1 period(s) apart" in " ".join(r.output.split())  # the annual plan
     assert "coverage by cutoff" in r.output and "2015-01-01  80% " in r.output
     assert set(pd.read_csv(tmp_path / "out" / "backtest.csv")["model"]) == {"naive", "drift", "selected"}
     r = CliRunner().invoke(app, [*args[:3], "--freq", "M", *args[5:]])
@@ -161,7 +171,7 @@ def test_forecast_file_is_what_the_backtest_would_have_published(tmp_path):
     sel = fc[fc["model"] == "selected"].sort_values(["unique_id", "ds"], ignore_index=True)
     assert len(sel) == 36 and sel["selected_model"].notna().all()
     assert sum(result["selected"].values()) == 6 and set(result["selected"]) == set(sel["selected_model"])
-    bt, _ = backtest_panel(panel, "MS", 6, 1, 3, inner_windows=3)
+    bt, _ = backtest_panel(panel, "MS", 6, 1, 3)  # the engine's inner backtest: the pipeline's, as forecast's
     then = bt[bt["model"] == "selected"].sort_values(["unique_id", "ds"], ignore_index=True)
     np.testing.assert_allclose(sel[["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(),
                                then[["y_hat", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy(), rtol=1e-5)

@@ -281,6 +281,6 @@ def test_cli_forecast_takes_future_and_backtest_reads_regressors_in_its_windows(
     # regressor's actual values in the window
     bt, sel = backtest_panel(one, "MS", 3, 2, 3, models=["arima"], exog=exog)
     cut = sel["cutoff"].min()
-    published = forecast_panel(one[one["ds"] <= cut], "MS", 3, 2, 3, models=["arima"], exog=exog).forecasts
+    published = forecast_panel(one[one["ds"] <= cut], "MS", 3, 3, 3, models=["arima"], exog=exog).forecasts
     np.testing.assert_allclose(bt.loc[(bt["model"] == "selected") & (bt["cutoff"] == cut), "y_hat"],
                                published.loc[published["model"] == "selected", "y_hat"])
