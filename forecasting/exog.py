@@ -8,10 +8,12 @@ the future values the forecast is conditional on.
 
 Models that read regressors (supports_exog = True):
 - arima: regression with ARIMA errors (FPP3 ch. 10, forecast::auto.arima's xreg) on statsmodels'
-  ARIMA(exog=...), coefficients estimated with the ARMA terms, the order search run with them in;
-- gbm: each regressor's value at the target date and its change since the forecast origin, as features.
+  ARIMA(exog=...), coefficients estimated with the ARMA terms, the order search run with them in; with
+  regressors the default model set adds it as a candidate for selection (registry.EXOG_MODELS);
+- gbm: each regressor's change from the forecast origin to the target date, as a feature (so the
+  ensemble, of which GBM is a member, reads them too).
 The others (naive, ETS, TSB, ...) forecast from y alone, so selection by backtest still prefers them
-where the regressors do not help.
+where the regressors do not help (benchmarks/forecast_exog.py measures how much they do).
 
 Backtests give the models the regressors' actual values in each test window, as statsforecast's
 cross_validation does: their scores are conditional on the regressors being known. That holds for
