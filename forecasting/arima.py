@@ -187,7 +187,7 @@ class AutoARIMA(Forecaster):
                      else np.array([f"x{i + 1}" for i in range(self.n_exog_)], dtype=object))
             k_trend = int(self.result_.model.k_trend)
             coefs = np.asarray(self.result_.params, dtype=float)[k_trend:k_trend + self.exog_used_.size]
-            form += " + " + ", ".join(f"{names[i]} x {c:.4g}" for i, c in zip(self.exog_used_, coefs, strict=True))
+            form += "".join(f" + {c:.4g} * {names[i]}" for i, c in zip(self.exog_used_, coefs, strict=True))
             if self.exog_dropped_.size:
                 form += f" ({', '.join(str(names[i]) for i in self.exog_dropped_)} constant: left out)"
         return f"{form}: AICc {self.result_.aicc:.1f}"

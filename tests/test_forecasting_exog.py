@@ -111,7 +111,7 @@ def test_arima_with_regressors_is_statsmodels_regression_with_arima_errors():
                                                                   axis=1)[:, 0])
     # the future regressors move the forecast: the cycle's path, not a flat line
     assert np.ptp(fc["y_hat"]) > 5
-    assert f"cycle x {cycle:.4g}, policy x {policy:.4g}" in model.fitted_form()
+    assert f" + {cycle:.4g} * cycle + {policy:.4g} * policy: AICc " in model.fitted_form()
     with pytest.raises(ValueError, match=r"fitted with 2 regressor\(s\): predict needs their 6 future values"):
         model.predict(6)
     with pytest.raises(ValueError, match=r"X must have 6 rows of 2 regressor\(s\)"):
@@ -149,7 +149,7 @@ def test_backtest_fits_arima_on_each_window_with_the_regressors_actual_values():
     pd.testing.assert_frame_equal(bt[bt["model"] == "naive"].reset_index(drop=True), plain)
     ahead = AutoARIMA(max_order=1, d=1).fit(Y, X=X[:N]).predict(6, (80,), X=X[N:])
     np.testing.assert_allclose(fc.loc[fc["model"] == "arima", "y_hat"], ahead["y_hat"])
-    assert "policy x" in fc.loc[fc["model"] == "arima", "model_form"].iloc[0]
+    assert "* policy" in fc.loc[fc["model"] == "arima", "model_form"].iloc[0]
     # the regressor is what makes arima win here: its errors beat naive's at both cutoffs
     err = bt.assign(e=(bt["y"] - bt["y_hat"]).abs()).groupby("model")["e"].mean()
     assert err["arima"] < 0.5 * err["naive"]
@@ -203,7 +203,7 @@ def test_forecast_panel_adds_arima_to_the_defaults_not_the_ensemble_and_rejects_
     q = r.quality
     assert "arima" in set(q["model"])
     arima_form = q.loc[q["model"] == "arima", "model_form"]
-    assert arima_form.str.contains(r"\+ total_postings x ").all()
+    assert arima_form.str.contains(r" \+ [-0-9.e]+ \* total_postings: AICc ").all()
     # a candidate, not a member (registry.EXOG_MODELS); gbm, a member, reads the regressor
     assert (q.loc[q["model"] == "ensemble", "model_form"] == "mean of ets + gbm + naive").all()
     assert len(r.forecasts[r.forecasts["model"] == "selected"]) == 2 * 3
@@ -245,7 +245,7 @@ def test_forecast_file_reads_regressor_columns_and_their_future_values(tmp_path)
     ahead = direct.predict(5, X=x.loc["2024-09-01":"2025-01-01"].to_numpy())
     np.testing.assert_allclose(arima["y_hat"], ahead["y_hat"], rtol=1e-8)
     q = pd.read_csv(tmp_path / "out" / "quality.csv")
-    assert q.loc[q["model"] == "arima", "model_form"].str.contains("total_postings x").all()
+    assert q.loc[q["model"] == "arima", "model_form"].str.contains(r"\* total_postings").all()
 
     with pytest.raises(ValueError, match=r"regressor column\(s\) \['total_postings'\]: forecasting needs their values"
                                          r" for the 5 period\(s\).*--future FILE"):
