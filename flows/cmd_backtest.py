@@ -70,6 +70,9 @@ def backtest(
     inner_w, inner_s = result["inner"]
     out.print(f"at each cutoff the engine selected and calibrated on its own backtest of {inner_w} window(s)"
               f" {inner_s} period(s) apart, as the pipeline does")
+    if result["regressors"]:
+        out.print(f"regressors: {', '.join(result['regressors'])}, their actual values in every window: the scores"
+                  " are conditional on knowing them")
     if result["skipped"]:
         out.print(f"{len(result['skipped'])} series too short to backtest: {', '.join(result['skipped'][:10])}")
     for model, mase in sorted(result["mase"].items(), key=lambda kv: kv[1]):

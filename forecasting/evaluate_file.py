@@ -264,7 +264,7 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
 
     Returns {'files': {name: path}, 'series': n, 'skipped': [ids too short], 'rows': backtest rows,
     'selected_by_cutoff': mean 80/95% coverage of the selected rows per cutoff, 'mase': {model: mean MASE},
-    'inner': (windows, step) of the engine's own backtest}.
+    'inner': (windows, step) of the engine's own backtest, 'regressors': [column names]}.
     """
     panel, exog = split_exog(read_panel_file(Path(input)), where=f"input file {Path(input).name!r}: ")
     bt, selection = backtest_panel(panel, freq, horizon, windows, step, models=models,
@@ -284,4 +284,5 @@ def backtest_file(input: Path, freq: str, horizon: int, windows: int, step: int,
                   if "coverage_80" in selected else pd.DataFrame())
     return {"files": files, "series": len(scored), "skipped": skipped, "rows": len(bt),
             "selected_by_cutoff": per_cutoff, "inner": inner_plan(freq, inner_windows, inner_step),
+            "regressors": exog_columns(exog) if exog is not None else [],
             "mase": {r.model: float(r.mase) for r in frames["summary.csv"].itertuples() if np.isfinite(r.mase)}}

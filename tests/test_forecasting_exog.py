@@ -277,6 +277,10 @@ def test_cli_forecast_takes_future_and_backtest_reads_regressors_in_its_windows(
     missing = runner.invoke(app, ["forecast", "--input", str(inp), "--freq", "MS", "--horizon", "3", "--output",
                                   str(tmp_path / "fc2"), "--models", "arima"])
     assert missing.exit_code == 1 and "--future FILE" in missing.output
+    scored = runner.invoke(app, ["backtest", "--input", str(inp), "--freq", "MS", "--horizon", "3", "--windows", "2",
+                                 "--step", "3", "--output", str(tmp_path / "bt"), "--models", "arima"])
+    assert scored.exit_code == 0, scored.output
+    assert "regressors: total_postings, their actual values in every window" in " ".join(scored.output.split())
     # backtest: the selected rows at a cutoff are what the engine publishes from the data up to it, with the
     # regressor's actual values in the window
     bt, sel = backtest_panel(one, "MS", 3, 2, 3, models=["arima"], exog=exog)
