@@ -113,13 +113,15 @@ AutoETS(season_length=52), which fits non-seasonal forms at m > 24; --inner-wind
 nothing tuned on weekly series): selected MASE 2.639 vs AutoETS 2.885 (ratio 0.915; ensemble 0.905, ETS
 alone 0.988, naive 0.954, GBM 0.936); 80% coverage 0.838, 95% 0.939 (AutoETS 0.896 / 0.969). Per cutoff the
 80% coverage runs 0.68, 0.70, 0.98, 0.99 (2026-02 .. 2026-05): one draw of time again. Engine 78 s (2
-processes); statsforecast's backtest 193 s (1 process). Weekly ETS fits the whole history (registry.py);
-whether the monthly rule (recent points, form by AICc) helps weekly series was not tried.
+processes); statsforecast's backtest 193 s (1 process). That was with weekly ETS on the whole history; with the
+monthly rule carried over (the last 156 weeks, form by AICc; chosen on weekly US sectors, registry.py):
+selected 2.628 (ratio 0.911), ETS alone 0.934, 80% coverage 0.833, 95% 0.943.
 
 statsforecast needs pandas < 3, so it runs in its own venv as a subprocess:
     python3 -m venv /tmp/sf-venv && /tmp/sf-venv/bin/pip install statsforecast==2.1.1
 Run: .venv/bin/python benchmarks/forecast_indeed.py [--sf-python /tmp/sf-venv/bin/python] [--workers 2]
-     [--no-sf] [--panel sectors|fresh|fresh-weekly] [--fresh-dir DIR] [--windows N] [--inner-windows N]
+     [--no-sf] [--panel sectors|fresh|fresh-weekly|sectors-weekly] [--fresh-dir DIR] [--windows N]
+     [--inner-windows N]
      [--save-backtest FILE.csv]   (--no-sf: talentcast alone: accuracy and coverage without the statsforecast columns and ratios)
 """
 
@@ -161,6 +163,30 @@ def indeed_panel(folder: Path = REPO / "data" / "snapshots" / "indeed") -> pd.Da
         g["unique_id"] = g["jobcountry"] + "/" + g["display_name"]
         parts.append(g.rename(columns={"indeed_job_postings_index": "y"})[["unique_id", "ds", "y"]])
     return pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"], ignore_index=True)
+
+
+def indeed_weekly_panel(folder: Path = REPO / "data" / "snapshots" / "indeed") -> pd.DataFrame:
+    """Return the bundled sector indices as weekly means (Monday to Sunday, all 7 days present; ds = the Monday),
+    each series' last unbroken run of weeks: the tuning set (US) and held-out set (GB + CA) for weekly settings."""
+    parts = []
+    for path in sorted(folder.glob("job_postings_by_sector_*.csv.gz")):
+        d = pd.read_csv(path, parse_dates=["date"])
+        d["ds"] = d["date"].dt.to_period("W-SUN").dt.start_time
+        g = d.groupby(["jobcountry", "display_name", "ds"], as_index=False)["indeed_job_postings_index"].agg(
+            ["mean", "size"])
+        g = g[g["size"] == 7]
+        g["unique_id"] = g["jobcountry"] + "/" + g["display_name"]
+        parts.append(g.rename(columns={"mean": "y"})[["unique_id", "ds", "y"]])
+    return _last_unbroken_weeks(pd.concat(parts, ignore_index=True))
+
+
+def _last_unbroken_weeks(panel: pd.DataFrame) -> pd.DataFrame:
+    # a week missing inside a series (a gap in the daily file) would break the regular grid: keep each
+    # series' last unbroken run of weeks
+    panel = panel.sort_values(["unique_id", "ds"], ignore_index=True)
+    gap = panel.groupby("unique_id")["ds"].diff().ne(pd.Timedelta(weeks=1))
+    run = gap.groupby(panel["unique_id"]).cumsum()
+    return panel[run == run.groupby(panel["unique_id"]).transform("max")].reset_index(drop=True)
 
 
 def _monthly_complete(d: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
@@ -206,13 +232,7 @@ def weekly_panel(folder: Path = REPO.parent / "shared" / "data" / "indeed") -> p
         g["unique_id"] = (prefix + g[keys[0]].astype(str) if prefix else
                           g["jobcountry"] + "/aggregate/" + g["variable"].str.replace(" ", "_"))
         parts.append(g.rename(columns={"mean": "y"})[["unique_id", "ds", "y"]])
-    panel = pd.concat(parts, ignore_index=True)
-    # a week missing inside a series (a gap in the daily file) would break the regular grid: keep each
-    # series' last unbroken run of weeks
-    panel = panel.sort_values(["unique_id", "ds"], ignore_index=True)
-    gap = panel.groupby("unique_id")["ds"].diff().ne(pd.Timedelta(weeks=1))
-    run = gap.groupby(panel["unique_id"]).cumsum()
-    return panel[run == run.groupby(panel["unique_id"]).transform("max")].reset_index(drop=True)
+    return _last_unbroken_weeks(pd.concat(parts, ignore_index=True))
 
 
 def statsforecast_cv(sf_python: str, panel: pd.DataFrame, tmp: Path, windows: int = WINDOWS, h: int = H,
@@ -242,10 +262,11 @@ def main() -> None:
     parser.add_argument("--fresh-dir", type=Path, default=REPO.parent / "shared" / "data" / "indeed",
                         help="folder of the fresh panel's CSVs (default ../shared/data/indeed, e.g. from a worktree"
                              " elsewhere: /work/shared/data/indeed)")
-    parser.add_argument("--panel", choices=("sectors", "fresh", "fresh-weekly"), default="sectors",
+    parser.add_argument("--panel", choices=("sectors", "fresh", "fresh-weekly", "sectors-weekly"), default="sectors",
                         help="sectors: the bundled sector indices (US tuned on, GB + CA held out); fresh: states,"
                              " regions, provinces and country aggregates from ../shared/data/indeed, never tuned on;"
-                             " fresh-weekly: the same as weekly means, h 13 weeks, cutoffs 4 weeks apart")
+                             " fresh-weekly / sectors-weekly: the same as weekly means, h 13 weeks, cutoffs 4 weeks"
+                             " apart")
     parser.add_argument("--windows", type=int, default=WINDOWS,
                         help="outer windows scored (default 4, the quality bar's); more show a longer span of time")
     parser.add_argument("--inner-windows", type=int, default=INNER_WINDOWS,
@@ -261,10 +282,11 @@ def main() -> None:
     from forecasting.metrics import evaluate
     from forecasting.registry import build_models
 
-    weekly = args.panel == "fresh-weekly"
+    weekly = args.panel.endswith("-weekly")
+    sectors = args.panel.startswith("sectors")
     freq, h, step = ("W-MON", WEEKLY_H, WEEKLY_STEP) if weekly else ("MS", H, STEP)
-    panel = (indeed_panel() if args.panel == "sectors" else
-             weekly_panel(args.fresh_dir) if weekly else fresh_panel(args.fresh_dir))
+    panel = {"sectors": indeed_panel, "sectors-weekly": indeed_weekly_panel}[args.panel]() if sectors else (
+        weekly_panel(args.fresh_dir) if weekly else fresh_panel(args.fresh_dir))
     n = panel["unique_id"].nunique()
     print(f"{n} series, {len(panel)} points, {panel['ds'].min():%Y-%m-%d} .. {panel['ds'].max():%Y-%m-%d} ({freq})")
     sf_bt, sf_s = None, float("nan")
@@ -294,7 +316,7 @@ def main() -> None:
     scores = evaluate(both, panel, season_length=1)
     scores["country"] = scores["unique_id"].str.split("/").str[0]
     # selection and ensemble settings were tuned on the US series only: GB + CA are held out
-    if args.panel == "sectors":
+    if sectors:
         scores["set"] = scores["country"].map(lambda c: "US_tuned" if c == "US" else "GBCA_heldout")
     else:
         scores["set"] = "fresh_heldout"
@@ -323,7 +345,7 @@ def main() -> None:
         print(f"\nseconds: talentcast ets cv {ets_s:.1f} (1 process); whole engine with nested selection "
               f"{tc_s:.1f} ({args.workers} processes)")
         return
-    held = "mase_GBCA_heldout" if args.panel == "sectors" else "mase_fresh_heldout"
+    held = "mase_GBCA_heldout" if sectors else "mase_fresh_heldout"
     for col, label in (("mase", "all series"), (held, "held out")):
         ref = table if col == "mase" else by_set
         sf_mase = ref.loc["sf_AutoETS", col]
