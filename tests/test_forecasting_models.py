@@ -164,14 +164,16 @@ def test_ets_max_points_fits_the_last_points_only():
 
 
 def test_monthly_defaults_learn_from_the_recent_past_only():
-    from forecasting.registry import RECENT_ETS_POINTS, RECENT_ETS_WEEKS, RECENT_GBM_ORIGINS, build_global_models
+    from forecasting.registry import (RECENT_ETS_POINTS, RECENT_ETS_WEEKS, RECENT_GBM_ORIGINS, RECENT_GBM_WEEKS,
+                                      build_global_models)
 
     monthly, weekly, annual = (build_models(["ets"], f)["ets"] for f in ("MS", "W-MON", "YS"))
     assert monthly.max_points == RECENT_ETS_POINTS == 36 and monthly.select_trend
     assert weekly.max_points == RECENT_ETS_WEEKS == 156 and weekly.select_trend  # three years, as monthly
     assert annual.max_points is None and not annual.select_trend  # not measured there: whole history
     assert build_global_models(["gbm"], "MS", 6)["gbm"].max_origins == RECENT_GBM_ORIGINS == 12
-    assert build_global_models(["gbm"], "W-MON", 6)["gbm"].max_origins is None
+    assert build_global_models(["gbm"], "W-MON", 6)["gbm"].max_origins == RECENT_GBM_WEEKS == 52  # a year
+    assert build_global_models(["gbm"], "YS", 6)["gbm"].max_origins is None
 
 
 def test_ets_select_trend_keeps_the_form_with_the_lower_aicc():
