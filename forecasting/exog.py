@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasting.panel import PANEL_COLUMNS, future_dates
+from forecasting.panel import PANEL_COLUMNS, future_dates, series_runs
 
 KEYS = ["unique_id", "ds"]
 
@@ -112,11 +112,6 @@ def check_exog(exog: pd.DataFrame, panel: pd.DataFrame, freq: str, horizon: int,
 
 def exog_by_series(exog: pd.DataFrame) -> dict[str, np.ndarray]:
     """Return unique_id -> (points + horizon, k) float array of a checked exog frame, in ds order."""
-    cols = exog_columns(exog)
     uids = exog["unique_id"].to_numpy()
-    values = exog[cols].to_numpy(dtype=float)
-    if len(uids) == 0:
-        return {}
-    starts = np.flatnonzero(np.r_[True, uids[1:] != uids[:-1]])
-    ends = np.r_[starts[1:], len(uids)]
-    return {str(uids[a]): values[a:b] for a, b in zip(starts, ends, strict=True)}
+    values = exog[exog_columns(exog)].to_numpy(dtype=float)
+    return {str(uids[a]): values[a:b] for a, b in series_runs(uids)}

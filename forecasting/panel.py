@@ -119,14 +119,18 @@ def future_dates(last_ds: pd.Timestamp, h: int, freq: str) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(last_ds), periods=h + 1, freq=freq)[1:]
 
 
+def series_runs(uids: np.ndarray) -> list[tuple[int, int]]:
+    """Return (start, end) row bounds of each run of equal unique_ids in a frame sorted by unique_id."""
+    if len(uids) == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, uids[1:] != uids[:-1]])
+    return list(zip(starts.tolist(), np.r_[starts[1:], len(uids)].tolist(), strict=True))
+
+
 def iter_series(panel: pd.DataFrame):
     """Yield (unique_id, ds, y) arrays per series of a validated (sorted) panel, in unique_id order."""
     uids = panel["unique_id"].to_numpy()
-    if len(uids) == 0:
-        return
-    starts = np.flatnonzero(np.r_[True, uids[1:] != uids[:-1]])
-    ends = np.r_[starts[1:], len(uids)]
     ds = panel["ds"].to_numpy()
     y = panel["y"].to_numpy(dtype=float)
-    for a, b in zip(starts, ends, strict=True):
+    for a, b in series_runs(uids):
         yield str(uids[a]), ds[a:b], y[a:b]
